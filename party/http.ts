@@ -1,0 +1,90 @@
+/** Responses shared by the rooms: JSON bodies, protocol error bodies, CORS for public reads. */
+import type { ErrorCode, HttpError } from "./protocol.ts";
+
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, OPTIONS",
+  "access-control-allow-headers": "authorization, content-type",
+  "access-control-max-age": "86400",
+};
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...CORS, ...headers },
+  });
+}
+
+export function jsonText(text: string, status = 200): Response {
+  return new Response(text, {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...CORS },
+  });
+}
+
+export function httpError(status: number, code: ErrorCode, message: string): Response {
+  return json({ error: { code, message } } satisfies HttpError, status);
+}
+
+export function preflight(): Response {
+  return new Response(null, { status: 204, headers: CORS });
+}
+
+/** The part of a request `readBody` needs: the Fetch API's and the Workers runtime's both fit. */
+type BodySource = {
+  headers: { get(name: string): string | null };
+  body: {
+    getReader(): {
+      read(): Promise<{ done: boolean; value?: Uint8Array }>;
+      cancel(): Promise<void>;
+    };
+  } | null;
+};
+
+/**
+ * Reads a request body as text, refusing bodies over `limit` bytes without buffering them
+ * whole. Returns null when the body is too large.
+ */
+export async function readBody(req: BodySource, limit: number): Promise<string | null> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) return null;
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done || !value) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    parts.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+/** Compares two secrets in time that does not depend on where they first differ. */
+export function safeEqual(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+/** The room id as the client wrote it, decoded; null when it is not valid percent-encoding. */
+export function decodeRoomId(id: string): string | null {
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return null;
+  }
+}

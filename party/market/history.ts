@@ -1,0 +1,103 @@
+/**
+ * A ticker room's price history: one-minute candles for the last 24 hours, the most recent
+ * ticks, the tick counter and the session quote, plus how it is laid out in storage (candles
+ * in hourly chunks, far below the 128 KiB value limit, so that a flush rewrites only the hour
+ * that changed).
+ */
+import { type Candle, LIMITS, type Quote, type Tick } from "../protocol.ts";
+import { bucketStart, foldTicks, trimCandles } from "./candles.ts";
+import { applyTicks, type Session, sessionFromCandles, toQuote } from "./quote.ts";
+
+export const HOUR_MS = 3_600_000;
+const CHUNK_PREFIX = "c:";
+
+export const chunkKey = (hourStart: number) => `${CHUNK_PREFIX}${hourStart}`;
+export const isChunkKey = (key: string) => key.startsWith(CHUNK_PREFIX);
+export const chunkHour = (key: string) => Number(key.slice(CHUNK_PREFIX.length));
+
+export class History {
+  candles: Candle[];
+  tail: Tick[];
+  seq: number;
+  session: Session | null;
+  /** Hours whose candles changed since the last `takeDirtyChunks`. */
+  private dirtyHours = new Set<number>();
+  private touched = new Set<number>();
+
+  constructor(candles: Candle[] = [], tail: Tick[] = [], seq = 0) {
+    this.candles = candles;
+    this.tail = tail;
+    this.seq = seq;
+    this.session = sessionFromCandles(candles, tail[tail.length - 1]);
+  }
+
+  get last(): Tick | undefined {
+    return this.tail[this.tail.length - 1];
+  }
+
+  /** Folds new ticks (in time order) into candles, tail, counter and session. */
+  append(ticks: readonly Tick[]): void {
+    if (ticks.length === 0) return;
+    this.touched.clear();
+    foldTicks(this.candles, ticks, this.touched);
+    for (const start of this.touched) this.dirtyHours.add(bucketStart(start, HOUR_MS));
+    for (const tick of ticks) this.tail.push(tick);
+    if (this.tail.length > LIMITS.snapshotTicks * 2) {
+      this.tail.splice(0, this.tail.length - LIMITS.snapshotTicks);
+    }
+    this.seq += ticks.length;
+    this.session = applyTicks(this.session, ticks);
+  }
+
+  /** Replaces everything (a backfill, or a source switch that drops history). */
+  reset(candles: Candle[], tail: Tick[], seq: number): void {
+    this.candles = candles;
+    this.tail = tail;
+    this.seq = seq;
+    this.session = sessionFromCandles(candles, tail[tail.length - 1]);
+    this.dirtyHours = new Set(candles.map((c) => bucketStart(c[0], HOUR_MS)));
+  }
+
+  /** Keeps the 24 hours that end with the newest candle. Returns the first hour kept. */
+  trim(): number {
+    const newest = this.candles[this.candles.length - 1];
+    if (!newest) return 0;
+    const cutoff = newest[0] - LIMITS.historyMs + 60_000;
+    trimCandles(this.candles, cutoff);
+    return bucketStart(cutoff, HOUR_MS);
+  }
+
+  recentTicks(): Tick[] {
+    return this.tail.length > LIMITS.snapshotTicks
+      ? this.tail.slice(-LIMITS.snapshotTicks)
+      : this.tail;
+  }
+
+  quote(volumeDecimals?: number): Quote | null {
+    return this.session ? toQuote(this.session, volumeDecimals) : null;
+  }
+
+  /** The storage entries of the hours that changed, and forgets that they changed. */
+  takeDirtyChunks(): Record<string, Candle[]> {
+    const out: Record<string, Candle[]> = {};
+    for (const hour of this.dirtyHours) out[chunkKey(hour)] = this.hourCandles(hour);
+    this.dirtyHours.clear();
+    return out;
+  }
+
+  get dirty(): boolean {
+    return this.dirtyHours.size > 0;
+  }
+
+  private hourCandles(hour: number): Candle[] {
+    return this.candles.filter((c) => c[0] >= hour && c[0] < hour + HOUR_MS);
+  }
+
+  /** Rebuilds candles from stored chunks, in any key order. */
+  static candlesFromChunks(chunks: Iterable<[string, Candle[]]>): Candle[] {
+    const sorted = [...chunks]
+      .filter(([k]) => isChunkKey(k))
+      .sort((a, b) => chunkHour(a[0]) - chunkHour(b[0]));
+    return sorted.flatMap(([, candles]) => candles);
+  }
+}

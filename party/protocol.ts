@@ -1,0 +1,281 @@
+/**
+ * The Tickerroom wire protocol, version 1: the one module that the rooms and the app both
+ * import. `docs/protocol.md` documents it for third-party clients; the two never disagree.
+ */
+import * as v from "valibot";
+
+export const PROTOCOL_VERSION = 1;
+
+/** Limits shared by every room. */
+export const LIMITS = {
+  /** Largest client frame, in bytes of UTF-8. */
+  frameBytes: 4096,
+  /** Client frames per connection per second before `rate_limited`. */
+  framesPerSecond: 20,
+  /** Frames in one second at which a flooding connection is closed with 1008. */
+  floodClose: 60,
+  /** Ticks per push request. */
+  pushTicks: 1000,
+  /** Largest push body, in bytes. */
+  pushBytes: 256 * 1024,
+  /** Ticks carried by a snapshot. */
+  snapshotTicks: 500,
+  /** History kept by a ticker room. */
+  historyMs: 24 * 60 * 60 * 1000,
+  /** Quote-mode subscribers get at most one frame per this many ms. */
+  quoteIntervalMs: 1000,
+  /** Symbols per watchlist. */
+  watchlistSymbols: 50,
+} as const;
+
+export const CANDLE_MS = 60_000;
+
+export const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9.-]{0,14}$/;
+export const WATCHLIST_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** Error codes carried by `error` frames and HTTP error bodies. */
+export const ErrorCode = {
+  badMessage: "bad_message",
+  tooLarge: "too_large",
+  rateLimited: "rate_limited",
+  badSymbol: "bad_symbol",
+  badRequest: "bad_request",
+  unauthorized: "unauthorized",
+  forbidden: "forbidden",
+  notFound: "not_found",
+  conflict: "conflict",
+  full: "full",
+  methodNotAllowed: "method_not_allowed",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The close code for a connection that keeps flooding (policy violation). */
+export const CLOSE_POLICY = 1008;
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+export type SymbolCheck =
+  | { ok: true; symbol: string }
+  | { ok: false; message: string; canonical?: string };
+
+/**
+ * Checks a symbol as it appears in a room id or a form. Only the canonical form (trimmed,
+ * upper case) is accepted as a room id; anything that would canonicalise to a valid symbol
+ * gets a message naming it.
+ */
+export function checkSymbol(raw: string): SymbolCheck {
+  const canonical = canonicalSymbol(raw);
+  if (canonical === null) {
+    return {
+      ok: false,
+      message: `"${clip(raw)}" is not a symbol: use 1 to 15 letters, digits, dots or dashes, e.g. AAPL, BRK.B or BTC-USD`,
+    };
+  }
+  if (canonical !== raw) {
+    return { ok: false, canonical, message: `symbols are upper case: use ${canonical}` };
+  }
+  return { ok: true, symbol: raw };
+}
+
+/** The canonical form of a symbol (trimmed, upper case), or null when it cannot be one. */
+export function canonicalSymbol(raw: string): string | null {
+  const canonical = raw.trim().toUpperCase();
+  return SYMBOL_PATTERN.test(canonical) ? canonical : null;
+}
+
+export function isWatchlistId(raw: string): boolean {
+  return WATCHLIST_ID_PATTERN.test(raw);
+}
+
+function clip(text: string): string {
+  return text.length > 24 ? `${text.slice(0, 24)}…` : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Market data shapes
+
+/** `[time, price, size]` */
+export type Tick = [time: number, price: number, size: number];
+/** `[start, open, high, low, close, volume]`, one-minute buckets. */
+export type Candle = [
+  start: number,
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  volume: number,
+];
+
+export type Quote = {
+  price: number;
+  open: number;
+  high: number;
+  low: number;
+  prevClose: number;
+  change: number;
+  changePct: number;
+  volume: number;
+  time: number;
+  /** A real feed has gone quiet past its heartbeat. */
+  stale?: true;
+};
+
+/** `sim`, `push`, or a provider name such as `coinbase`. */
+export type Source = string;
+
+export type Snapshot = {
+  type: "snapshot";
+  v: typeof PROTOCOL_VERSION;
+  symbol: string;
+  source: Source;
+  seq: number;
+  serverTime: number;
+  quote: Quote | null;
+  candles: Candle[];
+  ticks: Tick[];
+  status?: string;
+};
+
+export type TicksMessage = {
+  type: "ticks";
+  symbol: string;
+  seq: number;
+  ticks: Tick[];
+  quote: Quote;
+};
+
+export type QuoteMessage = {
+  type: "quote";
+  symbol: string;
+  seq: number;
+  quote: Quote;
+  status?: string;
+};
+
+export type ErrorMessage = {
+  type: "error";
+  code: ErrorCode;
+  message: string;
+  ref?: string;
+};
+
+export type PongMessage = { type: "pong"; ref?: string; serverTime: number };
+
+/** Everything a ticker room sends. */
+export type TickerServerMessage =
+  | Snapshot
+  | TicksMessage
+  | QuoteMessage
+  | ErrorMessage
+  | PongMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Client to ticker room: nothing is required; `ping` is an additive extension for clients
+// that measure their clock offset and round trip.
+
+const Ref = v.pipe(v.string(), v.maxLength(64));
+
+export const TickerClientMessageSchema = v.variant("type", [
+  v.object({ type: v.literal("ping"), ref: v.optional(Ref) }),
+]);
+export type TickerClientMessage = v.InferOutput<typeof TickerClientMessageSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Push ingest
+
+const positive = (what: string) =>
+  v.pipe(
+    v.number(`${what} must be a number`),
+    v.finite(`${what} must be finite`),
+    v.gtValue(0, `${what} must be positive`),
+  );
+
+export const TickSchema = v.tuple(
+  [
+    v.pipe(
+      v.number("time must be a number of epoch milliseconds"),
+      v.safeInteger("time must be whole epoch milliseconds"),
+      v.minValue(0, "time must not be negative"),
+    ),
+    positive("price"),
+    positive("size"),
+  ],
+  "a tick is [time, price, size]",
+);
+
+export const IngestBodySchema = v.object(
+  {
+    ticks: v.pipe(
+      v.array(TickSchema, "ticks must be an array of [time, price, size]"),
+      v.minLength(1, "ticks must hold at least one tick"),
+      v.maxLength(LIMITS.pushTicks, `at most ${LIMITS.pushTicks} ticks per push`),
+    ),
+  },
+  'the body must be {"ticks": [[time, price, size], ...]}',
+);
+
+export type IngestReply = { accepted: number; seq: number };
+export type HttpError = { error: { code: ErrorCode; message: string } };
+
+// ---------------------------------------------------------------------------------------------
+// Parsing client frames
+
+export type FrameCheck<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: ErrorCode; message: string };
+
+/**
+ * Parses one client frame against a schema: size first (so a huge frame is never parsed),
+ * then JSON, then shape. Never throws.
+ */
+export function parseFrame<T>(
+  schema: v.GenericSchema<unknown, T>,
+  frame: string | ArrayBuffer | ArrayBufferView,
+): FrameCheck<T> {
+  if (typeof frame !== "string") {
+    const bytes = frame.byteLength;
+    return bytes > LIMITS.frameBytes
+      ? tooLarge(bytes)
+      : { ok: false, code: ErrorCode.badMessage, message: "frames must be JSON text" };
+  }
+  const bytes = utf8Length(frame);
+  if (bytes > LIMITS.frameBytes) return tooLarge(bytes);
+  let json: unknown;
+  try {
+    json = JSON.parse(frame);
+  } catch {
+    return { ok: false, code: ErrorCode.badMessage, message: "frame is not valid JSON" };
+  }
+  const result = v.safeParse(schema, json);
+  if (result.success) return { ok: true, value: result.output };
+  return { ok: false, code: ErrorCode.badMessage, message: describeIssues(result.issues, json) };
+}
+
+function tooLarge(bytes: number): FrameCheck<never> {
+  return {
+    ok: false,
+    code: ErrorCode.tooLarge,
+    message: `frame is ${bytes} bytes; the limit is ${LIMITS.frameBytes}`,
+  };
+}
+
+/** UTF-8 length without allocating for the common ASCII case. */
+export function utf8Length(text: string): number {
+  if (text.length * 3 <= LIMITS.frameBytes) return text.length;
+  return new TextEncoder().encode(text).byteLength;
+}
+
+/** A short readable account of why a value failed a schema. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[], input?: unknown): string {
+  const issue = issues[0];
+  if (!issue) return "invalid message";
+  const type = (input as { type?: unknown } | null)?.type;
+  if (issue.kind === "schema" && issue.path?.length === 1 && issue.path[0]?.key === "type") {
+    return typeof type === "string"
+      ? `unknown message type "${clip(type)}"`
+      : "message has no type";
+  }
+  const path = v.getDotPath(issue);
+  return path ? `${path}: ${issue.message}` : issue.message;
+}

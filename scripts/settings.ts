@@ -1,0 +1,50 @@
+/**
+ * Settings come from the environment (or `.env`) and reach the rooms as PartyKit vars. One
+ * list serves `npm start`, `npm run dev`, the tests and the benchmark, so that they run the
+ * server the same way.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+
+/** Settings passed to the rooms when set. */
+export const ROOM_SETTINGS = [
+  "INGEST_TOKEN",
+  "FEEDS",
+  "COINBASE_WS_URL",
+  "KRAKEN_WS_URL",
+  "BINANCE_WS_URL",
+] as const;
+
+export const ROOT = resolve(import.meta.dirname, "..");
+export const PARTYKIT_BIN = resolve(ROOT, "node_modules/.bin/partykit");
+
+/** Reads `.env` into `process.env` without overriding what the environment already says. */
+export function loadDotEnv(file = resolve(ROOT, ".env")): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+export type ServerOptions = {
+  port: number;
+  /** Where room storage lives; kept across restarts. */
+  persist?: string;
+  env?: Record<string, string | undefined>;
+};
+
+/** Arguments for `partykit dev`: offline, no terminal UI, vars from the environment. */
+export function partykitArgs({ port, persist, env = process.env }: ServerOptions): string[] {
+  const args = ["dev", "--port", String(port), "--disable-request-cf-fetch", "--no-hotkeys"];
+  if (persist) args.push("--persist", persist);
+  for (const name of ROOM_SETTINGS) {
+    const value = env[name];
+    if (value) args.push("--var", `${name}=${value}`);
+  }
+  return args;
+}
+
+export function portFromEnv(fallback = 1999): number {
+  const port = Number(process.env.PORT ?? fallback);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
+  }
+  return port;
+}
