@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 /**
  * Three layers, each real at its level: pure code (no sockets), rooms against a real
  * `partykit dev` over real sockets, and the app in real Chromium. The last two start servers,
- * so their files run one at a time to keep timings honest on a small machine.
+ * so their files run one at a time, and the layers one after another, to keep timings honest
+ * on a small machine.
  */
 export default defineConfig({
   test: {
@@ -13,6 +14,7 @@ export default defineConfig({
           name: "unit",
           include: ["party/**/*.test.ts", "app/**/*.test.ts", "tests/unit/**/*.test.ts"],
           environment: "node",
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -22,6 +24,7 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -31,6 +34,7 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 90_000,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
