@@ -13,9 +13,15 @@ export function countFrame(
   now: number,
 ): { next: FrameWindow; verdict: FrameVerdict } {
   const fresh = !previous || now - previous.window >= 1000;
-  const next = fresh ? { window: now, frames: 1 } : { window: previous.window, frames: previous.frames + 1 };
+  const next = fresh
+    ? { window: now, frames: 1 }
+    : { window: previous.window, frames: previous.frames + 1 };
   const verdict: FrameVerdict =
-    next.frames > LIMITS.floodClose ? "close" : next.frames > LIMITS.framesPerSecond ? "limited" : "ok";
+    next.frames > LIMITS.floodClose
+      ? "close"
+      : next.frames > LIMITS.framesPerSecond
+        ? "limited"
+        : "ok";
   return { next, verdict };
 }
 

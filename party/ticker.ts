@@ -26,6 +26,7 @@ import {
   TickerClientMessageSchema,
   type TickerServerMessage,
 } from "./protocol.ts";
+import { countFrame, type FrameWindow, RATE_LIMITED_MESSAGE } from "./rate-limit.ts";
 
 type Meta = {
   symbol: string;
@@ -39,7 +40,7 @@ type Meta = {
 
 type Mode = "full" | "quote";
 /** Per-connection state (it survives hibernation): the rate-limit window. */
-type ConnState = { window: number; frames: number };
+type ConnState = FrameWindow;
 
 /** While watched, the alarm flushes history to storage and restarts a stopped pump. */
 const ALARM_MS = 1000;
@@ -119,20 +120,14 @@ export default class TickerRoom implements Party.Server {
     sender: Party.Connection<ConnState>,
   ): void {
     const now = Date.now();
-    const state = sender.state ?? { window: 0, frames: 0 };
-    const fresh = now - state.window >= 1000;
-    const frames = fresh ? 1 : state.frames + 1;
-    sender.setState({ window: fresh ? now : state.window, frames });
-    if (frames > LIMITS.floodClose) {
+    const { next, verdict } = countFrame(sender.state, now);
+    sender.setState(next);
+    if (verdict === "close") {
       sender.close(CLOSE_POLICY, "too many frames");
       return;
     }
-    if (frames > LIMITS.framesPerSecond) {
-      send(sender, {
-        type: "error",
-        code: ErrorCode.rateLimited,
-        message: `more than ${LIMITS.framesPerSecond} frames a second; slow down or be disconnected`,
-      });
+    if (verdict === "limited") {
+      send(sender, { type: "error", code: ErrorCode.rateLimited, message: RATE_LIMITED_MESSAGE });
       return;
     }
     const parsed = parseFrame(TickerClientMessageSchema, message);
