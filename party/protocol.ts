@@ -279,3 +279,95 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[], input?: 
   const path = v.getDotPath(issue);
   return path ? `${path}: ${issue.message}` : issue.message;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Watchlist rooms
+
+export const NAME_LIMITS = { list: 80, display: 40 } as const;
+
+export type Role = "editor" | "viewer";
+export type User = { id: string; name: string; color: string };
+export type PresenceUser = User & { role: Role; focus: string | null };
+
+export type WatchlistView = { id: string; name: string; symbols: string[]; version: number };
+
+export type StateMessage = WatchlistView & {
+  type: "state";
+  v: typeof PROTOCOL_VERSION;
+  role: Role;
+  you: User;
+};
+export type PresenceMessage = { type: "presence"; users: PresenceUser[] };
+export type AckMessage = { type: "ack"; ref: string; version: number };
+
+/** Everything a watchlist room sends. */
+export type WatchlistServerMessage =
+  | StateMessage
+  | PresenceMessage
+  | AckMessage
+  | ErrorMessage
+  | PongMessage;
+
+const SymbolField = v.pipe(
+  v.string("symbol must be a string"),
+  v.check(
+    (s) => SYMBOL_PATTERN.test(s),
+    "symbol must be an upper-case symbol such as AAPL or BTC-USD",
+  ),
+);
+const IndexField = v.pipe(
+  v.number("index must be a number"),
+  v.safeInteger("index must be a whole number"),
+  v.minValue(0, "index must not be negative"),
+);
+const ListNameField = v.pipe(
+  v.string("name must be a string"),
+  v.trim(),
+  v.minLength(1, "name must not be empty"),
+  v.maxLength(NAME_LIMITS.list, `name must be at most ${NAME_LIMITS.list} characters`),
+);
+const OptionalRef = v.optional(Ref);
+
+export const WatchlistClientMessageSchema = v.variant("type", [
+  v.object({
+    type: v.literal("add"),
+    symbol: SymbolField,
+    index: v.optional(IndexField),
+    ref: OptionalRef,
+  }),
+  v.object({ type: v.literal("remove"), symbol: SymbolField, ref: OptionalRef }),
+  v.object({ type: v.literal("move"), symbol: SymbolField, index: IndexField, ref: OptionalRef }),
+  v.object({ type: v.literal("rename"), name: ListNameField, ref: OptionalRef }),
+  v.object({ type: v.literal("focus"), symbol: v.nullable(SymbolField), ref: OptionalRef }),
+  v.object({ type: v.literal("ping"), ref: OptionalRef }),
+]);
+export type WatchlistClientMessage = v.InferOutput<typeof WatchlistClientMessageSchema>;
+export type WatchlistEdit = Extract<
+  WatchlistClientMessage,
+  { type: "add" | "remove" | "move" | "rename" }
+>;
+
+export const CreateWatchlistSchema = v.object(
+  {
+    name: v.optional(ListNameField),
+    symbols: v.optional(
+      v.pipe(
+        v.array(SymbolField, "symbols must be an array of symbols"),
+        v.maxLength(
+          LIMITS.watchlistSymbols,
+          `a list holds at most ${LIMITS.watchlistSymbols} symbols`,
+        ),
+      ),
+    ),
+  },
+  'the body must be {"name"?: string, "symbols"?: [symbol, ...]}',
+);
+export type CreateWatchlist = v.InferOutput<typeof CreateWatchlistSchema>;
+export type CreatedWatchlist = { id: string; editKey: string };
+
+export const DisplayNameSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, "display names must not be empty"),
+  v.maxLength(NAME_LIMITS.display, `display names are at most ${NAME_LIMITS.display} characters`),
+);
