@@ -209,7 +209,7 @@ export class Simulator {
   /** Ticks in one second since the epoch: Poisson around the tick rate, within 1 to 20. */
   private secondCount(second: number): number {
     const c = poisson(this.spec.tickRate, uniform(this.spec.seed, STREAM.count, second));
-    return c < 1 ? 1 : c > 20 ? 20 : c;
+    return Math.min(20, Math.max(1, c));
   }
 
   /** All ticks of the minute starting at `start` (a multiple of a minute). */
