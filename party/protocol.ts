@@ -312,7 +312,12 @@ const SymbolField = v.pipe(
   v.string("symbol must be a string"),
   v.check(
     (s) => SYMBOL_PATTERN.test(s),
-    "symbol must be an upper-case symbol such as AAPL or BTC-USD",
+    (issue) => {
+      const canonical = canonicalSymbol(String(issue.input));
+      return canonical
+        ? `symbols are upper case: use ${canonical}`
+        : `"${clip(String(issue.input))}" is not a symbol such as AAPL, BRK.B or BTC-USD`;
+    },
   ),
 );
 const IndexField = v.pipe(
@@ -347,20 +352,29 @@ export type WatchlistEdit = Extract<
   { type: "add" | "remove" | "move" | "rename" }
 >;
 
-export const CreateWatchlistSchema = v.object(
-  {
-    name: v.optional(ListNameField),
-    symbols: v.optional(
-      v.pipe(
-        v.array(SymbolField, "symbols must be an array of symbols"),
-        v.maxLength(
-          LIMITS.watchlistSymbols,
-          `a list holds at most ${LIMITS.watchlistSymbols} symbols`,
+const CREATE_SHAPE = 'the body must be {"name"?: string, "symbols"?: [symbol, ...]}';
+
+/** valibot's `object` lets arrays through, so a plain-object check comes first. */
+export const CreateWatchlistSchema = v.pipe(
+  v.custom<Record<string, unknown>>(
+    (x) => typeof x === "object" && x !== null && !Array.isArray(x),
+    CREATE_SHAPE,
+  ),
+  v.object(
+    {
+      name: v.optional(ListNameField),
+      symbols: v.optional(
+        v.pipe(
+          v.array(SymbolField, "symbols must be an array of symbols"),
+          v.maxLength(
+            LIMITS.watchlistSymbols,
+            `a list holds at most ${LIMITS.watchlistSymbols} symbols`,
+          ),
         ),
       ),
-    ),
-  },
-  'the body must be {"name"?: string, "symbols"?: [symbol, ...]}',
+    },
+    CREATE_SHAPE,
+  ),
 );
 export type CreateWatchlist = v.InferOutput<typeof CreateWatchlistSchema>;
 export type CreatedWatchlist = { id: string; editKey: string };

@@ -1,0 +1,204 @@
+import * as v from "valibot";
+import { describe, expect, it } from "vitest";
+import {
+  CreateWatchlistSchema,
+  LIMITS,
+  parseFrame,
+  WatchlistClientMessageSchema,
+  type WatchlistEdit,
+  type WatchlistView,
+} from "./protocol.ts";
+import { applyEdit, colorFor, type EditResult, newList } from "./watchlist-list.ts";
+
+const list = (symbols: string[], name = "Tech", version = 1): WatchlistView => ({
+  id: "abcdefghijklmnop",
+  name,
+  symbols,
+  version,
+});
+
+function ok(result: EditResult) {
+  if (!result.ok) throw new Error(`expected success, got ${result.code}: ${result.message}`);
+  return result;
+}
+
+describe("applyEdit", () => {
+  it("adds at the end by default and at an index when given", () => {
+    const a = ok(applyEdit(list(["AAPL"]), { type: "add", symbol: "MSFT" }, "editor"));
+    expect(a.list.symbols).toEqual(["AAPL", "MSFT"]);
+    expect(a.list.version).toBe(2);
+    const b = ok(applyEdit(a.list, { type: "add", symbol: "NVDA", index: 0 }, "editor"));
+    expect(b.list.symbols).toEqual(["NVDA", "AAPL", "MSFT"]);
+    const c = ok(applyEdit(b.list, { type: "add", symbol: "TSLA", index: 99 }, "editor"));
+    expect(c.list.symbols).toEqual(["NVDA", "AAPL", "MSFT", "TSLA"]);
+  });
+
+  it("treats a repeated intent as no change, without bumping the version", () => {
+    const start = list(["AAPL", "MSFT"], "Tech", 7);
+    const edits: WatchlistEdit[] = [
+      { type: "add", symbol: "AAPL" },
+      { type: "remove", symbol: "TSLA" },
+      { type: "move", symbol: "MSFT", index: 1 },
+      { type: "move", symbol: "MSFT", index: 50 },
+      { type: "rename", name: "Tech" },
+    ];
+    for (const edit of edits) {
+      const r = ok(applyEdit(start, edit, "editor"));
+      expect(r.changed, JSON.stringify(edit)).toBe(false);
+      expect(r.list).toBe(start);
+    }
+  });
+
+  it("applies each intent once however often it is sent", () => {
+    const edits: WatchlistEdit[] = [
+      { type: "add", symbol: "AMZN", index: 1 },
+      { type: "remove", symbol: "AAPL" },
+      { type: "move", symbol: "MSFT", index: 0 },
+      { type: "rename", name: "Mega caps" },
+    ];
+    for (const edit of edits) {
+      const once = ok(applyEdit(list(["AAPL", "NVDA", "MSFT"]), edit, "editor"));
+      const twice = ok(applyEdit(once.list, edit, "editor"));
+      expect(once.changed).toBe(true);
+      expect(twice.changed).toBe(false);
+      expect(twice.list).toEqual(once.list);
+    }
+  });
+
+  it("removes and moves", () => {
+    const removed = ok(
+      applyEdit(list(["AAPL", "MSFT", "NVDA"]), { type: "remove", symbol: "MSFT" }, "editor"),
+    );
+    expect(removed.list.symbols).toEqual(["AAPL", "NVDA"]);
+    const moved = ok(
+      applyEdit(
+        list(["AAPL", "MSFT", "NVDA"]),
+        { type: "move", symbol: "AAPL", index: 2 },
+        "editor",
+      ),
+    );
+    expect(moved.list.symbols).toEqual(["MSFT", "NVDA", "AAPL"]);
+    const back = ok(applyEdit(moved.list, { type: "move", symbol: "AAPL", index: 0 }, "editor"));
+    expect(back.list.symbols).toEqual(["AAPL", "MSFT", "NVDA"]);
+    expect(back.list.version).toBe(3);
+  });
+
+  it("refuses to move a symbol that is not in the list", () => {
+    const r = applyEdit(list(["AAPL"]), { type: "move", symbol: "TSLA", index: 0 }, "editor");
+    expect(r).toMatchObject({ ok: false, code: "not_found" });
+  });
+
+  it("renames", () => {
+    const r = ok(applyEdit(list([]), { type: "rename", name: "Crypto" }, "editor"));
+    expect(r.list.name).toBe("Crypto");
+    expect(r.list.version).toBe(2);
+  });
+
+  it("refuses every edit from a viewer and leaves the list alone", () => {
+    const start = list(["AAPL"]);
+    const edits: WatchlistEdit[] = [
+      { type: "add", symbol: "MSFT" },
+      { type: "remove", symbol: "AAPL" },
+      { type: "move", symbol: "AAPL", index: 0 },
+      { type: "rename", name: "Mine now" },
+    ];
+    for (const edit of edits) {
+      expect(applyEdit(start, edit, "viewer")).toMatchObject({ ok: false, code: "forbidden" });
+    }
+    expect(start).toEqual(list(["AAPL"]));
+  });
+
+  it("holds at most 50 symbols", () => {
+    const full = list(Array.from({ length: LIMITS.watchlistSymbols }, (_, i) => `S${i}`));
+    expect(applyEdit(full, { type: "add", symbol: "ONEMORE" }, "editor")).toMatchObject({
+      ok: false,
+      code: "full",
+    });
+    // Adding one that is already there is still fine: no change.
+    expect(ok(applyEdit(full, { type: "add", symbol: "S3" }, "editor")).changed).toBe(false);
+    const less = ok(applyEdit(full, { type: "remove", symbol: "S0" }, "editor"));
+    expect(
+      ok(applyEdit(less.list, { type: "add", symbol: "ONEMORE" }, "editor")).list.symbols,
+    ).toHaveLength(50);
+  });
+});
+
+describe("newList", () => {
+  it("keeps order, drops duplicates, names the list by default", () => {
+    expect(newList("abcdefghijklmnop", undefined, ["MSFT", "AAPL", "MSFT"])).toEqual({
+      id: "abcdefghijklmnop",
+      name: "Watchlist",
+      symbols: ["MSFT", "AAPL"],
+      version: 1,
+    });
+  });
+});
+
+describe("colorFor", () => {
+  it("gives the same person the same colour and spreads people over the palette", () => {
+    expect(colorFor("abc")).toBe(colorFor("abc"));
+    const colours = new Set(Array.from({ length: 64 }, (_, i) => colorFor(`user-${i}`)));
+    expect(colours.size).toBeGreaterThan(4);
+  });
+});
+
+describe("watchlist frames", () => {
+  const parse = (frame: unknown) =>
+    parseFrame(
+      WatchlistClientMessageSchema,
+      typeof frame === "string" ? frame : JSON.stringify(frame),
+    );
+
+  it("accepts every intent in its documented shape", () => {
+    for (const frame of [
+      { type: "add", symbol: "AAPL" },
+      { type: "add", symbol: "BRK.B", index: 0, ref: "r1" },
+      { type: "remove", symbol: "BTC-USD" },
+      { type: "move", symbol: "AAPL", index: 3 },
+      { type: "rename", name: "  Tech  " },
+      { type: "focus", symbol: "AAPL" },
+      { type: "focus", symbol: null },
+      { type: "ping", ref: "x" },
+    ]) {
+      expect(parse(frame).ok, JSON.stringify(frame)).toBe(true);
+    }
+  });
+
+  it("trims names", () => {
+    const r = parse({ type: "rename", name: "  Tech  " });
+    expect(r.ok && r.value.type === "rename" && r.value.name).toBe("Tech");
+  });
+
+  it.each([
+    [{ type: "add" }, "symbol"],
+    [{ type: "add", symbol: "aapl" }, "use AAPL"],
+    [{ type: "add", symbol: "A$B" }, "not a symbol"],
+    [{ type: "add", symbol: "AAPL", index: -1 }, "negative"],
+    [{ type: "add", symbol: "AAPL", index: 1.5 }, "whole"],
+    [{ type: "move", symbol: "AAPL" }, "index"],
+    [{ type: "rename", name: "   " }, "empty"],
+    [{ type: "rename", name: "x".repeat(81) }, "80"],
+    [{ type: "focus" }, "symbol"],
+    [{ type: "add", symbol: "AAPL", ref: "r".repeat(65) }, "ref"],
+    [{ type: "delete", symbol: "AAPL" }, 'unknown message type "delete"'],
+    [{ symbol: "AAPL" }, "no type"],
+  ])("refuses %j with a message about %s", (frame, words) => {
+    const r = parse(frame);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.code).toBe("bad_message");
+      expect(r.message).toContain(words);
+    }
+  });
+
+  it("validates create bodies", () => {
+    expect(v.safeParse(CreateWatchlistSchema, {}).success).toBe(true);
+    expect(v.safeParse(CreateWatchlistSchema, { name: "A", symbols: ["AAPL"] }).success).toBe(true);
+    expect(v.safeParse(CreateWatchlistSchema, { symbols: ["aapl"] }).success).toBe(false);
+    expect(v.safeParse(CreateWatchlistSchema, { name: "" }).success).toBe(false);
+    expect(v.safeParse(CreateWatchlistSchema, { symbols: Array(51).fill("AAPL") }).success).toBe(
+      false,
+    );
+    expect(v.safeParse(CreateWatchlistSchema, []).success).toBe(false);
+  });
+});
