@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { LIMITS, type Tick } from "../protocol.ts";
+import { checkIngest } from "./ingest.ts";
+
+const T = Date.UTC(2026, 0, 5, 15, 30);
+const good = (n: number, from = T): Tick[] =>
+  Array.from({ length: n }, (_, i) => [from + i * 10, 100 + i / 100, 1 + (i % 7)]);
+
+describe("checkIngest refuses bad bodies with a message", () => {
+  it.each<[string, unknown, RegExp]>([
+    ["null", null, /body/],
+    ["a number", 5, /body/],
+    ["a string", '{"ticks":[]}', /body/],
+    ["an array of ticks without the object", [[T, 1, 1]], /ticks/],
+    ["an object without ticks", {}, /ticks/],
+    ["ticks that are not an array", { ticks: { 0: [T, 1, 1] } }, /ticks/],
+    ["ticks that are a number", { ticks: 3 }, /ticks/],
+    ["no ticks", { ticks: [] }, /at least one/],
+    ["1001 ticks", { ticks: good(1001) }, /1000/],
+    ["a tick that is an object", { ticks: [{ time: T, price: 1, size: 1 }] }, /^tick 0:/],
+    ["a tick with two items", { ticks: [[T, 1]] }, /^tick 0: size/],
+    ["a tick with one item", { ticks: [[T]] }, /^tick 0: price/],
+    ["an empty tick", { ticks: [[]] }, /^tick 0: time/],
+    ["a string price", { ticks: [[T, "101.5", 1]] }, /^tick 0: price must be a number/],
+    ["a string time", { ticks: [[String(T), 1, 1]] }, /^tick 0: time/],
+    ["a null size", { ticks: [[T, 1, null]] }, /^tick 0: size/],
+    ["a NaN price", { ticks: [[T, Number.NaN, 1]] }, /^tick 0: price/],
+    ["an infinite price", { ticks: [[T, Number.POSITIVE_INFINITY, 1]] }, /^tick 0: price/],
+    ["an infinite size", { ticks: [[T, 1, Number.POSITIVE_INFINITY]] }, /^tick 0: size/],
+    ["a NaN time", { ticks: [[Number.NaN, 1, 1]] }, /^tick 0: time/],
+    ["an infinite time", { ticks: [[Number.POSITIVE_INFINITY, 1, 1]] }, /^tick 0: time/],
+    ["a zero price", { ticks: [[T, 0, 1]] }, /^tick 0: price must be positive/],
+    ["a negative price", { ticks: [[T, -1, 1]] }, /^tick 0: price must be positive/],
+    ["a zero size", { ticks: [[T, 1, 0]] }, /^tick 0: size must be positive/],
+    ["a negative size", { ticks: [[T, 1, -3]] }, /^tick 0: size must be positive/],
+    ["a fractional time", { ticks: [[T + 0.5, 1, 1]] }, /^tick 0: time/],
+    ["a negative time", { ticks: [[-1, 1, 1]] }, /^tick 0: time/],
+    ["a time beyond safe integers", { ticks: [[2 ** 53, 1, 1]] }, /^tick 0: time/],
+  ])("%s", (_what, body, message) => {
+    const result = checkIngest(body, null);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toMatch(message);
+  });
+
+  it("refuses a tick with more than three items", () => {
+    // PROTOCOL.md: a tick is [time, price, size] and anything else gets a 400. A fourth item
+    // (say a trade id or a side) must not be dropped silently, or a client never learns that
+    // the room did not understand it.
+    const result = checkIngest({ ticks: [[T, 1, 1, 42]] }, null);
+    expect(result.ok).toBe(false);
+  });
+
+  it("names the index of the tick whose time goes back", () => {
+    const ticks = good(10);
+    ticks[7] = [T, 100, 1];
+    const result = checkIngest({ ticks }, null);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toMatch(/^tick 7:/);
+    expect(result.message).toMatch(/decrease/);
+  });
+
+  it("names the index of a bad tick deep in the body", () => {
+    const ticks: unknown[] = good(500);
+    ticks[321] = [T + 3210, 0, 1];
+    const result = checkIngest({ ticks }, null);
+    expect(result).toEqual({ ok: false, message: expect.stringMatching(/^tick 321: price/) });
+  });
+
+  it("refuses a first tick before the room's last pushed tick", () => {
+    const result = checkIngest({ ticks: good(3, T) }, T + 1);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toMatch(/^tick 0:/);
+    expect(result.message).toContain(String(T + 1));
+  });
+});
+
+describe("checkIngest accepts good bodies", () => {
+  it("accepts one tick and gives it back", () => {
+    expect(checkIngest({ ticks: [[T, 101.25, 3]] }, null)).toEqual({
+      ok: true,
+      ticks: [[T, 101.25, 3]],
+    });
+  });
+
+  it("accepts exactly 1000 ticks", () => {
+    const ticks = good(LIMITS.pushTicks);
+    const result = checkIngest({ ticks }, null);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.ticks).toEqual(ticks);
+  });
+
+  it("accepts equal times, within a body and against the last pushed tick", () => {
+    const ticks: Tick[] = [
+      [T, 1, 1],
+      [T, 2, 1],
+      [T, 3, 1],
+    ];
+    expect(checkIngest({ ticks }, T)).toEqual({ ok: true, ticks });
+  });
+
+  it("accepts tiny fractional prices and sizes", () => {
+    const ticks: Tick[] = [[T, 0.00001, 0.00000001]];
+    expect(checkIngest({ ticks }, null)).toEqual({ ok: true, ticks });
+  });
+
+  it("accepts time 0 when the room has no pushed tick yet", () => {
+    expect(checkIngest({ ticks: [[0, 1, 1]] }, null).ok).toBe(true);
+  });
+});
+
+describe("checkIngest is all or nothing", () => {
+  it.each([0, 1, 499, 998, 999])("one bad tick at index %i refuses the whole body", (at) => {
+    const ticks: unknown[] = good(1000);
+    ticks[at] = [T + at * 10, 1, -1];
+    const result = checkIngest({ ticks }, null);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toMatch(new RegExp(`^tick ${at}:`));
+    // Nothing comes back that a caller could apply by mistake.
+    expect(result).not.toHaveProperty("ticks");
+  });
+});
