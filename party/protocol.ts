@@ -191,7 +191,7 @@ const positive = (what: string) =>
     v.gtValue(0, `${what} must be positive`),
   );
 
-export const TickSchema = v.tuple(
+export const TickSchema = v.strictTuple(
   [
     v.pipe(
       v.number("time must be a number of epoch milliseconds"),
@@ -260,10 +260,20 @@ function tooLarge(bytes: number): FrameCheck<never> {
   };
 }
 
-/** UTF-8 length without allocating for the common ASCII case. */
+/** The UTF-8 length of a string, counted without encoding it. */
 export function utf8Length(text: string): number {
-  if (text.length * 3 <= LIMITS.frameBytes) return text.length;
-  return new TextEncoder().encode(text).byteLength;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      // A surrogate pair is one code point of four bytes.
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /** A short readable account of why a value failed a schema. */

@@ -208,6 +208,7 @@ export default class TickerRoom implements Party.Server {
     this.meta = meta;
     this.storedHours = new Set([...chunks.keys()].map(chunkHour));
     this.history = new History(History.candlesFromChunks(chunks), tail ?? [], meta.seq);
+    this.history.trim();
     this.sim = meta.source === "sim" ? new Simulator(meta.symbol) : null;
     this.resync = this.hasSubscribers();
   }
@@ -246,7 +247,10 @@ export default class TickerRoom implements Party.Server {
     }
     const ticks = sim.ticksBetween(meta.cursor, now);
     meta.cursor = now;
-    if (ticks.length === 0) return;
+    if (ticks.length === 0) {
+      if (this.resync) this.resyncAll(now, except);
+      return;
+    }
     this.history.append(ticks);
     if (this.resync || ticks.length > CATCH_UP_FRAME_LIMIT) {
       this.resyncAll(now, except);

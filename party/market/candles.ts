@@ -8,8 +8,8 @@ export function bucketStart(time: number, size = CANDLE_MS): number {
 /**
  * Folds ticks into a list of candles sorted by start, in place. Minutes without ticks stay
  * absent (a gap), never filled with a flat candle. A tick older than the last candle folds into
- * its own minute, so a late tick never reorders the list. Returns the starts of the candles it
- * touched, for storage.
+ * its own minute, so a late tick never reorders the list. Adds the starts of the candles it
+ * touched to `touched`, for storage.
  */
 export function foldTicks(candles: Candle[], ticks: readonly Tick[], touched?: Set<number>): void {
   for (const [time, price, size] of ticks) {

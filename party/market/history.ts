@@ -63,8 +63,10 @@ export class History {
     const newest = this.candles[this.candles.length - 1];
     if (!newest) return 0;
     const cutoff = newest[0] - LIMITS.historyMs + 60_000;
-    trimCandles(this.candles, cutoff);
-    return bucketStart(cutoff, HOUR_MS);
+    const firstHour = bucketStart(cutoff, HOUR_MS);
+    // The oldest hour kept lost minutes: its stored chunk must be rewritten without them.
+    if (trimCandles(this.candles, cutoff) > 0) this.dirtyHours.add(firstHour);
+    return firstHour;
   }
 
   recentTicks(): Tick[] {

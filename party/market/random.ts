@@ -84,7 +84,7 @@ const BASE_SCALE = 1 / Math.sqrt(1 - JUMP_P + JUMP_P * JUMP_SCALE * JUMP_SCALE);
 
 /**
  * A fat-tailed draw with unit variance: a normal whose scale is four times larger on 4% of
- * draws (a scale mixture, so its excess kurtosis is about 5, like intraday returns).
+ * draws (a scale mixture, so its excess kurtosis is about 10, like high-frequency returns).
  */
 export function fatTailed(seed: number, stream: number, index: number): number {
   const z = normalFromUniform(uniform(seed, stream, index));
