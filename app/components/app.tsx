@@ -1,0 +1,26 @@
+import { Route, Switch } from "wouter";
+import { AppFooter } from "./app-footer.tsx";
+import { AppHeader } from "./app-header.tsx";
+import { HomePage } from "./home-page.tsx";
+import { NotFound } from "./not-found.tsx";
+import { SymbolPage } from "./symbol-page.tsx";
+
+export function App() {
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <AppHeader />
+      <main id="main" className="app-main">
+        <Switch>
+          <Route path="/" component={HomePage} />
+          <Route path="/s/:symbol">{({ symbol }) => <SymbolPage raw={symbol} />}</Route>
+          {/* Shared watchlists (/w/:id) join the routes here. */}
+          <Route component={NotFound} />
+        </Switch>
+      </main>
+      <AppFooter />
+    </div>
+  );
+}

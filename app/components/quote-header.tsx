@@ -1,0 +1,37 @@
+import { useStore } from "zustand";
+import { useSymbolInfo } from "../lib/symbol-directory.ts";
+import type { TickerStore } from "../lib/ticker-store.ts";
+import { LastPrice } from "./last-price.tsx";
+import { QuoteChange } from "./quote-change.tsx";
+import { QuoteSkeleton } from "./quote-skeleton.tsx";
+import { QuoteStats } from "./quote-stats.tsx";
+import { SourceBadge } from "./source-badge.tsx";
+
+type Props = { store: TickerStore; symbol: string };
+
+export function QuoteHeader({ store, symbol }: Props) {
+  const info = useSymbolInfo(symbol);
+  const hasQuote = useStore(store, (s) => s.quote !== null);
+  return (
+    <header className="quote-header">
+      <div className="quote-title">
+        <h1 id="ticker-symbol" className="quote-symbol">
+          {symbol}
+        </h1>
+        <SourceBadge store={store} />
+        <span className="quote-name">{info?.name ?? "\u00a0"}</span>
+      </div>
+      <div className="quote-price">
+        {hasQuote ? (
+          <>
+            <LastPrice store={store} />
+            <QuoteChange store={store} />
+          </>
+        ) : (
+          <QuoteSkeleton store={store} />
+        )}
+      </div>
+      <QuoteStats store={store} />
+    </header>
+  );
+}

@@ -1,0 +1,196 @@
+/**
+ * What the app knows about one ticker room, and how each server frame changes it. Pure: the
+ * store applies these functions, the tests call them directly.
+ */
+import {
+  CANDLE_MS,
+  type Candle,
+  type ErrorCode,
+  LIMITS,
+  type Quote,
+  type Tick,
+  type TickerServerMessage,
+} from "../../party/protocol.ts";
+import { foldTicks, trimCandles } from "./timeframes.ts";
+
+/** Ticks kept for the tick chart; older ones are dropped in batches. */
+export const MAX_TICKS = 5000;
+
+export type TickerState = {
+  symbol: string;
+  /** `loading` until the first snapshot; `error` when the server refused the room. */
+  phase: "loading" | "ready" | "error";
+  /** Why the room was refused, in the server's words. */
+  error: string | null;
+  /** `sim`, `push` or a provider name; null before the first snapshot. */
+  source: string | null;
+  /** The room's word on its feed (a refused key, a reconnecting upstream), if any. */
+  feedStatus: string | null;
+  /** Number of the newest tick held; -1 before the first snapshot. */
+  seq: number;
+  quote: Quote | null;
+  /** One-minute candles, oldest first, kept current with live ticks. */
+  candles: readonly Candle[];
+  /** The most recent ticks, oldest first. */
+  ticks: readonly Tick[];
+  /** Ticks appended since the last snapshot: readers that keep a copy take the difference. */
+  appended: number;
+  /** Grows with every snapshot: readers that keep a copy start over when it changes. */
+  epoch: number;
+  /** Decimals that show every price of this room; fixed per room so that digits stay put. */
+  decimals: number;
+  /** A tick frame skipped numbers; the next snapshot settles it. */
+  gap: boolean;
+  /** The last `error` frame, for diagnostics; the connection stays open after one. */
+  lastError: { code: ErrorCode; message: string } | null;
+};
+
+export function initialTickerState(symbol: string): TickerState {
+  return {
+    symbol,
+    phase: "loading",
+    error: null,
+    source: null,
+    feedStatus: null,
+    seq: -1,
+    quote: null,
+    candles: [],
+    ticks: [],
+    appended: 0,
+    epoch: 0,
+    decimals: 2,
+    gap: false,
+    lastError: null,
+  };
+}
+
+/**
+ * Reads one frame. The server is trusted, but a frame that is not what the protocol says is
+ * dropped here rather than breaking a render later.
+ */
+export function parseServerFrame(text: string): TickerServerMessage | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof data !== "object" || data === null) return null;
+  const frame = data as Record<string, unknown>;
+  switch (frame.type) {
+    case "snapshot":
+      return typeof frame.seq === "number" &&
+        Array.isArray(frame.candles) &&
+        Array.isArray(frame.ticks) &&
+        (frame.quote === null || isQuote(frame.quote))
+        ? (frame as TickerServerMessage)
+        : null;
+    case "ticks":
+      return typeof frame.seq === "number" && Array.isArray(frame.ticks) && isQuote(frame.quote)
+        ? (frame as TickerServerMessage)
+        : null;
+    case "quote":
+      return typeof frame.seq === "number" && isQuote(frame.quote)
+        ? (frame as TickerServerMessage)
+        : null;
+    case "error":
+      return typeof frame.message === "string" ? (frame as TickerServerMessage) : null;
+    case "pong":
+      return frame as TickerServerMessage;
+    default:
+      // Additive protocol changes may bring new types: ignore them.
+      return null;
+  }
+}
+
+function isQuote(value: unknown): value is Quote {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Quote).price === "number" &&
+    typeof (value as Quote).time === "number"
+  );
+}
+
+/** Applies one frame. Returns the same object when the frame changes nothing. */
+export function applyFrame(state: TickerState, frame: TickerServerMessage): TickerState {
+  switch (frame.type) {
+    case "snapshot": {
+      const ticks = frame.ticks.length > MAX_TICKS ? frame.ticks.slice(-MAX_TICKS) : frame.ticks;
+      return {
+        ...state,
+        phase: "ready",
+        error: null,
+        source: frame.source,
+        feedStatus: frame.status ?? null,
+        seq: frame.seq,
+        quote: frame.quote,
+        candles: frame.candles,
+        ticks,
+        appended: 0,
+        epoch: state.epoch + 1,
+        decimals: decimalsFor(ticks, frame.quote, 0),
+        gap: false,
+      };
+    }
+    case "ticks": {
+      // Before the first snapshot there is nothing to append to, and a frame at or below the
+      // held number carries nothing new (a late frame from before a snapshot).
+      if (state.seq < 0 || frame.seq <= state.seq) return state;
+      const first = frame.seq - frame.ticks.length + 1;
+      const fresh = first <= state.seq ? frame.ticks.slice(state.seq - first + 1) : frame.ticks;
+      let ticks = state.ticks.concat(fresh);
+      if (ticks.length > MAX_TICKS + MAX_TICKS / 4) ticks = ticks.slice(-MAX_TICKS);
+      return {
+        ...state,
+        seq: frame.seq,
+        quote: frame.quote,
+        candles: trimCandles(foldTicks(state.candles, fresh, CANDLE_MS), LIMITS.historyMs),
+        ticks,
+        appended: state.appended + fresh.length,
+        decimals: decimalsFor(fresh, frame.quote, state.decimals),
+        gap: state.gap || first > state.seq + 1,
+      };
+    }
+    case "quote": {
+      if (state.seq < 0 || frame.seq < state.seq) return state;
+      return {
+        ...state,
+        seq: frame.seq,
+        quote: frame.quote,
+        feedStatus: frame.status ?? state.feedStatus,
+        decimals: decimalsFor([], frame.quote, state.decimals),
+      };
+    }
+    case "error":
+      return { ...state, lastError: { code: frame.code, message: frame.message } };
+    default:
+      return state;
+  }
+}
+
+/** The room was refused (HTTP 4xx): nothing more will come on this socket. */
+export function refuse(state: TickerState, message: string): TickerState {
+  return { ...state, phase: "error", error: message };
+}
+
+/**
+ * Decimals that show every price seen so far: at least 2, at least 4 under one unit (a coin
+ * at 0.55 needs them), at most 8.
+ */
+export function decimalsFor(ticks: readonly Tick[], quote: Quote | null, atLeast: number): number {
+  const reference = quote?.price ?? ticks[ticks.length - 1]?.[1];
+  let decimals = Math.max(atLeast, reference !== undefined && reference < 1 ? 4 : 2);
+  for (const tick of ticks) decimals = Math.max(decimals, decimalPlaces(tick[1]));
+  if (quote) decimals = Math.max(decimals, decimalPlaces(quote.price));
+  return Math.min(decimals, 8);
+}
+
+function decimalPlaces(value: number): number {
+  if (Number.isInteger(value)) return 0;
+  const text = String(value);
+  const exp = text.indexOf("e-");
+  if (exp >= 0)
+    return Number(text.slice(exp + 2)) + (text.split(".")[1]?.split("e")[0]?.length ?? 0);
+  return text.length - text.indexOf(".") - 1;
+}

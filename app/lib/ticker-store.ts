@@ -1,0 +1,68 @@
+/**
+ * One store per ticker room and mode, kept outside React: sockets write into it, components
+ * read from it with selectors, and the chart subscribes to it directly. Frames are queued as
+ * they arrive and applied together once per animation frame, so a burst of ticks costs one
+ * notification, one render and one chart update.
+ */
+import { createStore, type StoreApi } from "zustand/vanilla";
+import type { TickerServerMessage } from "../../party/protocol.ts";
+import { onNextFrame } from "./frame-batch.ts";
+import {
+  applyFrame,
+  initialTickerState,
+  parseServerFrame,
+  refuse,
+  type TickerState,
+} from "./ticker-state.ts";
+
+/** `full` gets every tick; `quote` gets at most one quote a second (tiles, rows). */
+export type TickerMode = "full" | "quote";
+
+export type TickerStore = StoreApi<TickerState> & {
+  /** Queues one socket frame; it reaches the state on the next animation frame. */
+  receive(text: string): void;
+  /** The server refused the room; shown at once, since nothing else will come. */
+  refuse(message: string): void;
+};
+
+function createTickerStore(symbol: string): TickerStore {
+  const store = createStore<TickerState>()(() => initialTickerState(symbol));
+  let queue: TickerServerMessage[] = [];
+  const flush = () => {
+    const frames = queue;
+    queue = [];
+    const before = store.getState();
+    let state = before;
+    for (const frame of frames) state = applyFrame(state, frame);
+    if (state !== before) store.setState(state, true);
+  };
+  return {
+    ...store,
+    receive(text) {
+      const frame = parseServerFrame(text);
+      if (frame === null) return;
+      queue.push(frame);
+      onNextFrame(flush);
+    },
+    refuse(message) {
+      queue = [];
+      store.setState(refuse(store.getState(), message), true);
+    },
+  };
+}
+
+/**
+ * Stores outlive the components that show them, so that coming back to a symbol shows what was
+ * last known at once while the new snapshot is on its way.
+ */
+const stores = new Map<string, TickerStore>();
+
+export function getTickerStore(symbol: string, mode: TickerMode): TickerStore {
+  const key = `${mode}:${symbol}`;
+  let store = stores.get(key);
+  if (!store) {
+    store = createTickerStore(symbol);
+    stores.set(key, store);
+  }
+  return store;
+}
