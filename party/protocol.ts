@@ -135,6 +135,8 @@ export type Snapshot = {
   candles: Candle[];
   ticks: Tick[];
   status?: string;
+  /** Quote mode only: a close per 15 minutes of the last 24 hours, for sparklines. */
+  spark?: number[];
 };
 
 export type TicksMessage = {
@@ -171,13 +173,14 @@ export type TickerServerMessage =
   | PongMessage;
 
 // ---------------------------------------------------------------------------------------------
-// Client to ticker room: nothing is required; `ping` is an additive extension for clients
-// that measure their clock offset and round trip.
+// Client to ticker room: nothing is required. Additive extensions: `ping` for clients that
+// measure their clock offset and round trip, `resync` for a fresh snapshot after a gap.
 
 const Ref = v.pipe(v.string(), v.maxLength(64));
 
 export const TickerClientMessageSchema = v.variant("type", [
   v.object({ type: v.literal("ping"), ref: v.optional(Ref) }),
+  v.object({ type: v.literal("resync") }),
 ]);
 export type TickerClientMessage = v.InferOutput<typeof TickerClientMessageSchema>;
 

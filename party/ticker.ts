@@ -8,7 +8,7 @@
  */
 import type * as Party from "partykit/server";
 import { decodeRoomId, httpError, json, jsonText, preflight, readBody, safeEqual } from "./http.ts";
-import { chunkHour, chunkKey, History, isChunkKey } from "./market/history.ts";
+import { chunkHour, chunkKey, History, isChunkKey, sparkline } from "./market/history.ts";
 import { checkIngest } from "./market/ingest.ts";
 import { Simulator } from "./market/simulator.ts";
 import {
@@ -50,6 +50,9 @@ const FRAME_WINDOW_MS = 16;
 const CATCH_UP_FRAME_LIMIT = 2000;
 /** Serialised snapshots are reused for this long while nothing changes. */
 const SNAPSHOT_CACHE_MS = 250;
+/** What a quote-mode snapshot carries: an hour of candles and the last few ticks. */
+const QUOTE_MODE_CANDLES = 60;
+const QUOTE_MODE_TICKS = 20;
 
 export default class TickerRoom implements Party.Server {
   readonly options = { hibernate: true };
@@ -68,7 +71,7 @@ export default class TickerRoom implements Party.Server {
   private lastQuoteAt = 0;
   private quoteDirty = false;
   private quoteTimer: ReturnType<typeof setTimeout> | null = null;
-  private snapshotCache: { seq: number; at: number; text: string } | null = null;
+  private snapshotCache: Partial<Record<Mode, { seq: number; at: number; text: string }>> = {};
   private pushQueue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly room: Party.Room) {}
@@ -99,14 +102,14 @@ export default class TickerRoom implements Party.Server {
     return [modeOf(ctx.request.url)];
   }
 
-  async onConnect(conn: Party.Connection<ConnState>): Promise<void> {
+  async onConnect(conn: Party.Connection<ConnState>, ctx: Party.ConnectionContext): Promise<void> {
     conn.setState({ window: 0, frames: 0 });
     if (!this.meta) await this.create(this.room.id);
     const now = Date.now();
     // Everyone already here must have every tick up to the snapshot before it is taken.
     this.advance(now, conn);
     this.flushFrame(conn);
-    conn.send(this.snapshotText(now));
+    conn.send(this.snapshotText(now, modeOf(ctx.request.url)));
     if (this.sim) {
       this.schedulePump(now);
       if ((await this.room.storage.getAlarm()) === null) {
@@ -135,10 +138,14 @@ export default class TickerRoom implements Party.Server {
       send(sender, { type: "error", code: parsed.code, message: parsed.message });
       return;
     }
-    const ping = parsed.value;
+    const msg = parsed.value;
+    if (msg.type === "resync") {
+      sender.send(this.snapshotText(now, modeOf(sender.uri)));
+      return;
+    }
     send(sender, {
       type: "pong",
-      ...(ping.ref === undefined ? {} : { ref: ping.ref }),
+      ...(msg.ref === undefined ? {} : { ref: msg.ref }),
       serverTime: now,
     });
   }
@@ -177,7 +184,7 @@ export default class TickerRoom implements Party.Server {
         if (!this.meta) await this.create(this.room.id);
         const now = Date.now();
         this.advance(now);
-        return jsonText(this.snapshotText(now));
+        return jsonText(this.snapshotText(now, "full"));
       }
       if (req.method === "POST") return await this.enqueuePush(req);
       return httpError(
@@ -342,15 +349,22 @@ export default class TickerRoom implements Party.Server {
   private resyncAll(now: number, except?: Party.Connection): void {
     this.resync = false;
     this.pending = [];
-    broadcast(this.room.getConnections(), this.snapshotText(now), except);
+    broadcast(this.room.getConnections("full"), this.snapshotText(now, "full"), except);
+    broadcast(this.room.getConnections("quote"), this.snapshotText(now, "quote"), except);
   }
 
-  private snapshotText(now: number): string {
-    const cached = this.snapshotCache;
+  /**
+   * The snapshot as sent, serialised once per change and mode. Quote-mode subscribers (rows and
+   * tiles) get the last hour of candles, the last few ticks and a day's sparkline instead of the
+   * whole day, which keeps a 50-row watchlist from loading megabytes.
+   */
+  private snapshotText(now: number, mode: Mode): string {
+    const cached = this.snapshotCache[mode];
     if (cached && cached.seq === this.history.seq && now - cached.at < SNAPSHOT_CACHE_MS) {
       return cached.text;
     }
     const meta = this.meta as Meta;
+    const full = mode === "full";
     const snapshot: Snapshot = {
       type: "snapshot",
       v: PROTOCOL_VERSION,
@@ -359,11 +373,12 @@ export default class TickerRoom implements Party.Server {
       seq: this.history.seq,
       serverTime: now,
       quote: this.history.quote(this.volumeDecimals()),
-      candles: this.history.candles,
-      ticks: this.history.recentTicks(),
+      candles: full ? this.history.candles : this.history.candles.slice(-QUOTE_MODE_CANDLES),
+      ticks: full ? this.history.recentTicks() : this.history.tail.slice(-QUOTE_MODE_TICKS),
+      ...(full ? {} : { spark: sparkline(this.history.candles) }),
     };
     const text = JSON.stringify(snapshot);
-    this.snapshotCache = { seq: this.history.seq, at: now, text };
+    this.snapshotCache[mode] = { seq: this.history.seq, at: now, text };
     return text;
   }
 

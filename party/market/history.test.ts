@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { type Candle, LIMITS, type Tick } from "../protocol.ts";
 import { bucketStart } from "./candles.ts";
-import { chunkHour, chunkKey, History, HOUR_MS, isChunkKey } from "./history.ts";
+import {
+  chunkHour,
+  chunkKey,
+  History,
+  HOUR_MS,
+  isChunkKey,
+  SPARK_STEP_MS,
+  sparkline,
+} from "./history.ts";
 import { Simulator } from "./simulator.ts";
 
 const NOW = Date.UTC(2026, 6, 1, 12, 34, 56, 789);
@@ -149,5 +157,27 @@ describe("History.trim", () => {
     const h = new History();
     expect(() => h.trim()).not.toThrow();
     expect(h.candles).toEqual([]);
+  });
+});
+
+describe("sparkline", () => {
+  it("keeps the last close of every 15-minute step, oldest first, ending on the latest close", () => {
+    const start = bucketStart(NOW, SPARK_STEP_MS) - 24 * 60 * MIN;
+    const candles: Candle[] = Array.from({ length: 24 * 60 }, (_, i) => {
+      const close = 100 + i / 100;
+      return [start + i * MIN, close, close, close, close, 1];
+    });
+    const spark = sparkline(candles);
+    expect(spark).toHaveLength(96);
+    expect(spark[0]).toBe(100.14);
+    expect(spark[95]).toBe((candles.at(-1) as Candle)[4]);
+    expect([...spark].sort((a, b) => a - b)).toEqual(spark);
+  });
+
+  it("skips steps without trades instead of inventing them", () => {
+    const c = (t: number, close: number): Candle => [t, close, close, close, close, 1];
+    const t0 = bucketStart(NOW, SPARK_STEP_MS);
+    expect(sparkline([c(t0, 1), c(t0 + MIN, 2), c(t0 + 3 * SPARK_STEP_MS, 3)])).toEqual([2, 3]);
+    expect(sparkline([])).toEqual([]);
   });
 });

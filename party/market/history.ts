@@ -103,3 +103,23 @@ export class History {
     return sorted.flatMap(([, candles]) => candles);
   }
 }
+
+export const SPARK_STEP_MS = 15 * 60_000;
+
+/**
+ * A day in a few numbers: the close of every 15-minute step of the last 24 hours that had
+ * trades, oldest first, ending with the latest close. Enough for a row's sparkline.
+ */
+export function sparkline(candles: readonly Candle[]): number[] {
+  const out: number[] = [];
+  let step = Number.NaN;
+  for (const c of candles) {
+    const s = bucketStart(c[0], SPARK_STEP_MS);
+    if (s === step) out[out.length - 1] = c[4];
+    else {
+      out.push(c[4]);
+      step = s;
+    }
+  }
+  return out;
+}
