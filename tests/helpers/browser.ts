@@ -1,0 +1,47 @@
+/**
+ * Real Chromium for browser tests: Debian's `chromium` package driven by playwright-core
+ * (`npx playwright install` cannot download a browser here, and a system browser is what CI
+ * installs with apt). The flags keep it from reaching for the network on its own.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, chromium } from "playwright-core";
+import { ROOT } from "../../scripts/settings.ts";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-quic",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `no Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
+    );
+  }
+  if (!existsSync(join(ROOT, "dist", "index.html"))) {
+    throw new Error("the app is not built: run `npm run build` first (npm test does)");
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, timeout: 30_000 });
+}
+
+/** Where screenshots go: docs/ when asked to refresh them, test-results/ otherwise. */
+export function screenshotPath(name: string): string {
+  return process.env.UPDATE_SCREENSHOTS
+    ? join(ROOT, "docs", name)
+    : join(ROOT, "test-results", name);
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
