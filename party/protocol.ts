@@ -164,13 +164,17 @@ export type ErrorMessage = {
 
 export type PongMessage = { type: "pong"; ref?: string; serverTime: number };
 
+/** A real feed's state changed: it went quiet, dropped, was refused, or came back. */
+export type StatusMessage = { type: "status"; symbol: string; status: string; stale: boolean };
+
 /** Everything a ticker room sends. */
 export type TickerServerMessage =
   | Snapshot
   | TicksMessage
   | QuoteMessage
   | ErrorMessage
-  | PongMessage;
+  | PongMessage
+  | StatusMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Client to ticker room: nothing is required. Additive extensions: `ping` for clients that

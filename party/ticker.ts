@@ -8,8 +8,11 @@
  */
 import type * as Party from "partykit/server";
 import { decodeRoomId, httpError, json, jsonText, preflight, readBody, safeEqual } from "./http.ts";
+import { parseFeeds, providerFor } from "./market/feeds.ts";
 import { chunkHour, chunkKey, History, isChunkKey, sparkline } from "./market/history.ts";
 import { checkIngest } from "./market/ingest.ts";
+import { EXCHANGES, freshTicks } from "./market/providers/registry.ts";
+import type { ExchangeAdapter } from "./market/providers/types.ts";
 import { Simulator } from "./market/simulator.ts";
 import {
   type Candle,
@@ -20,6 +23,7 @@ import {
   LIMITS,
   PROTOCOL_VERSION,
   parseFrame,
+  type Quote,
   type Snapshot,
   type Source,
   type Tick,
@@ -27,6 +31,7 @@ import {
   type TickerServerMessage,
 } from "./protocol.ts";
 import { countFrame, type FrameWindow, RATE_LIMITED_MESSAGE } from "./rate-limit.ts";
+import { Upstream, type UpstreamStatus } from "./upstream.ts";
 
 type Meta = {
   symbol: string;
@@ -60,6 +65,10 @@ export default class TickerRoom implements Party.Server {
   private meta: Meta | null = null;
   private history = new History();
   private sim: Simulator | null = null;
+  /** Rooms fed by an exchange: its adapter, the product, and the socket while watched. */
+  private feed: { adapter: ExchangeAdapter; product: string } | null = null;
+  private upstream: Upstream | null = null;
+  private feedStatus: UpstreamStatus | null = null;
   private storedHours = new Set<number>();
   /** Set after a load with sockets already open: they get a fresh snapshot first. */
   private resync = false;
@@ -74,7 +83,13 @@ export default class TickerRoom implements Party.Server {
   private snapshotCache: Partial<Record<Mode, { seq: number; at: number; text: string }>> = {};
   private pushQueue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly room: Party.Room) {}
+  /** Which symbols take real prices (`FEEDS`); a bad setting leaves them simulated, and says so. */
+  private readonly feeds: ReturnType<typeof parseFeeds>;
+
+  constructor(readonly room: Party.Room) {
+    this.feeds = parseFeeds(stringVar(room.env.FEEDS));
+    if (!this.feeds.ok) console.error(this.feeds.error);
+  }
 
   static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
     const refused = refuseRoomId(lobby.id);
@@ -110,11 +125,11 @@ export default class TickerRoom implements Party.Server {
     this.advance(now, conn);
     this.flushFrame(conn);
     conn.send(this.snapshotText(now, modeOf(ctx.request.url)));
-    if (this.sim) {
-      this.schedulePump(now);
-      if ((await this.room.storage.getAlarm()) === null) {
-        await this.room.storage.setAlarm(now + ALARM_MS);
-      }
+    if (this.meta?.source === "push") return;
+    this.schedulePump(now);
+    this.startUpstream();
+    if ((await this.room.storage.getAlarm()) === null) {
+      await this.room.storage.setAlarm(now + ALARM_MS);
     }
   }
 
@@ -153,6 +168,7 @@ export default class TickerRoom implements Party.Server {
   async onClose(): Promise<void> {
     if (this.hasSubscribers()) return;
     this.stopTimers();
+    this.stopUpstream();
     this.flushFrame();
     await this.flush();
     await this.room.storage.deleteAlarm();
@@ -171,8 +187,10 @@ export default class TickerRoom implements Party.Server {
       await this.flush();
       await this.room.storage.setAlarm(now + ALARM_MS);
       this.schedulePump(now);
+      this.startUpstream();
     } else {
       this.stopTimers();
+      this.stopUpstream();
       await this.flush();
     }
   }
@@ -216,19 +234,63 @@ export default class TickerRoom implements Party.Server {
     this.storedHours = new Set([...chunks.keys()].map(chunkHour));
     this.history = new History(History.candlesFromChunks(chunks), tail ?? [], meta.seq);
     this.history.trim();
-    this.sim = meta.source === "sim" ? new Simulator(meta.symbol) : null;
     this.resync = this.hasSubscribers();
+    // `FEEDS` may have changed since the room last ran; pushed prices stay what they are.
+    const wanted = this.wantedSource(meta.symbol);
+    if (meta.source !== "push" && meta.source !== wanted) await this.switchSource(wanted);
+    else this.useSource(meta.source);
   }
 
-  /** First use of a room: store its symbol (alarms cannot read the room id) and backfill. */
+  /** First use of a room: store its symbol (alarms cannot read the room id) and its history. */
   private async create(symbol: string): Promise<void> {
+    this.meta = { symbol, source: "sim", seq: 0, cursor: Date.now(), lastPushed: null };
+    await this.switchSource(this.wantedSource(symbol));
+  }
+
+  /** `sim`, or the exchange `FEEDS` names for this symbol. */
+  private wantedSource(symbol: string): Source {
+    return (this.feeds.ok && providerFor(symbol, this.feeds.rules)) || "sim";
+  }
+
+  /**
+   * Starts the room over on another source: a room never mixes prices from two. The counter
+   * carries on; the history is dropped (a simulated room backfills its day at once), and the
+   * new state is stored in one batch before anyone is told.
+   */
+  private async switchSource(source: Source): Promise<void> {
+    const meta = this.meta as Meta;
     const now = Date.now();
-    const sim = new Simulator(symbol);
-    const backfill = sim.history(now - LIMITS.historyMs, now, LIMITS.snapshotTicks);
-    this.sim = sim;
-    this.history.reset(backfill.candles, backfill.tail, backfill.count);
-    this.meta = { symbol, source: "sim", seq: backfill.count, cursor: now, lastPushed: null };
-    await this.flush();
+    this.stopTimers();
+    this.stopUpstream();
+    this.pending = [];
+    const dropped = [...this.storedHours].map(chunkKey);
+    this.storedHours = new Set();
+    const seq = this.history.seq;
+    this.history = new History([], [], seq);
+    if (source === "sim") {
+      const day = new Simulator(meta.symbol).history(
+        now - LIMITS.historyMs,
+        now,
+        LIMITS.snapshotTicks,
+      );
+      this.history.reset(day.candles, day.tail, seq + day.count);
+    }
+    meta.source = source;
+    meta.cursor = now;
+    this.useSource(source);
+    await this.flush(dropped);
+  }
+
+  private useSource(source: Source): void {
+    const meta = this.meta as Meta;
+    this.sim = source === "sim" ? new Simulator(meta.symbol) : null;
+    const adapter = EXCHANGES[source as keyof typeof EXCHANGES] as ExchangeAdapter | undefined;
+    const product = adapter?.product(meta.symbol) ?? null;
+    this.feed = adapter && product ? { adapter, product } : null;
+    this.feedStatus =
+      adapter && !product
+        ? { status: `refused: ${adapter.name} has no market for ${meta.symbol}`, stale: true }
+        : null;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -303,7 +365,7 @@ export default class TickerRoom implements Party.Server {
       this.frameTimer = null;
     }
     const meta = this.meta;
-    const quote = this.history.quote(this.volumeDecimals());
+    const quote = this.currentQuote();
     if (this.pending.length === 0 || !meta || !quote) return;
     const text = JSON.stringify({
       type: "ticks",
@@ -317,11 +379,11 @@ export default class TickerRoom implements Party.Server {
     this.lastFrameAt = now;
     broadcast(this.room.getConnections("full"), text, except);
     this.quoteDirty = true;
-    this.sendQuote(now);
+    this.sendQuote(now, except);
   }
 
   /** Quote subscribers get at most one frame a second, and only when something changed. */
-  private sendQuote(now: number): void {
+  private sendQuote(now: number, except?: Party.Connection): void {
     if (!this.quoteDirty || this.quoteTimer) return;
     const wait = this.lastQuoteAt + LIMITS.quoteIntervalMs - now;
     if (wait > 0) {
@@ -332,7 +394,7 @@ export default class TickerRoom implements Party.Server {
       return;
     }
     const meta = this.meta;
-    const quote = this.history.quote(this.volumeDecimals());
+    const quote = this.currentQuote();
     if (!meta || !quote) return;
     this.quoteDirty = false;
     this.lastQuoteAt = now;
@@ -341,8 +403,9 @@ export default class TickerRoom implements Party.Server {
       symbol: meta.symbol,
       seq: this.history.seq,
       quote,
+      ...this.statusField(),
     } satisfies TickerServerMessage);
-    broadcast(this.room.getConnections("quote"), text);
+    broadcast(this.room.getConnections("quote"), text, except);
   }
 
   /** Everyone but `except` starts over from a fresh snapshot (after a wake-up, a source switch). */
@@ -372,14 +435,71 @@ export default class TickerRoom implements Party.Server {
       source: meta.source,
       seq: this.history.seq,
       serverTime: now,
-      quote: this.history.quote(this.volumeDecimals()),
+      quote: this.currentQuote(),
       candles: full ? this.history.candles : this.history.candles.slice(-QUOTE_MODE_CANDLES),
       ticks: full ? this.history.recentTicks() : this.history.tail.slice(-QUOTE_MODE_TICKS),
+      ...this.statusField(),
       ...(full ? {} : { spark: sparkline(this.history.candles) }),
     };
     const text = JSON.stringify(snapshot);
     this.snapshotCache[mode] = { seq: this.history.seq, at: now, text };
     return text;
+  }
+
+  /** The session quote, marked stale while the room's feed is quiet or down. */
+  private currentQuote(): Quote | null {
+    const quote = this.history.quote(this.volumeDecimals());
+    return quote && this.feedStatus?.stale ? { ...quote, stale: true } : quote;
+  }
+
+  /** A readable word on the feed (or on a `FEEDS` setting that could not be read). */
+  private statusField(): { status?: string } {
+    if (this.feedStatus) return { status: this.feedStatus.status };
+    if (this.feed) return { status: "connecting" };
+    return this.feeds.ok ? {} : { status: this.feeds.error };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Exchange feeds: the upstream socket is open only while somebody watches
+
+  private startUpstream(): void {
+    const feed = this.feed;
+    if (!feed || this.upstream || !this.hasSubscribers()) return;
+    const base = stringVar(this.room.env[feed.adapter.urlEnv]) ?? feed.adapter.defaultUrl;
+    this.upstream = new Upstream(feed.adapter, feed.product, base, {
+      ticks: (ticks, replay) => this.onFeedTicks(ticks, replay),
+      status: (status) => this.onFeedStatus(status),
+    });
+    this.upstream.start();
+  }
+
+  private stopUpstream(): void {
+    this.upstream?.stop();
+    this.upstream = null;
+  }
+
+  private onFeedTicks(ticks: Tick[], replay: boolean): void {
+    const fresh = freshTicks(ticks, this.history.last?.[0] ?? null, replay);
+    if (fresh.length === 0) return;
+    this.history.append(fresh);
+    this.queueTicks(fresh, Date.now());
+  }
+
+  /** Everyone learns at once when the feed goes quiet, drops or comes back. */
+  private onFeedStatus(status: UpstreamStatus): void {
+    this.feedStatus = status;
+    this.snapshotCache = {};
+    const meta = this.meta;
+    if (!meta) return;
+    const text = JSON.stringify({
+      type: "status",
+      symbol: meta.symbol,
+      status: status.status,
+      stale: status.stale,
+    } satisfies TickerServerMessage);
+    broadcast(this.room.getConnections(), text);
+    this.quoteDirty = true;
+    this.sendQuote(Date.now());
   }
 
   private hasSubscribers(): boolean {
@@ -435,6 +555,9 @@ export default class TickerRoom implements Party.Server {
   }
 
   private async push(req: Party.Request): Promise<Response> {
+    // The body is read before any answer: a response to an unread body makes the runtime drop
+    // the connection, and a client's next request on it would fail.
+    const text = await readBody(req, LIMITS.pushBytes);
     const token = this.room.env.INGEST_TOKEN;
     if (typeof token !== "string" || token === "") {
       return httpError(
@@ -451,7 +574,6 @@ export default class TickerRoom implements Party.Server {
         "pushes need the header Authorization: Bearer <INGEST_TOKEN>",
       );
     }
-    const text = await readBody(req, LIMITS.pushBytes);
     if (text === null) {
       return httpError(413, ErrorCode.tooLarge, `the body is over ${LIMITS.pushBytes} bytes`);
     }
@@ -463,6 +585,13 @@ export default class TickerRoom implements Party.Server {
     }
     if (!this.meta) await this.create(this.room.id);
     const meta = this.meta as Meta;
+    if (this.feed || this.feedStatus) {
+      return httpError(
+        409,
+        ErrorCode.conflict,
+        `${meta.symbol} takes its prices from ${meta.source} (FEEDS); a room never mixes sources`,
+      );
+    }
     const checked = checkIngest(body, meta.lastPushed);
     if (!checked.ok) return httpError(400, ErrorCode.badRequest, checked.message);
 
@@ -474,18 +603,18 @@ export default class TickerRoom implements Party.Server {
       storedHours: this.storedHours,
       sim: this.sim,
     };
-    const dropped = switching ? [...this.storedHours].map(chunkKey) : [];
     if (switching) {
       // A room never mixes sources: the simulated history goes, the counter carries on.
-      this.stopTimers();
       this.sim = null;
+      this.stopTimers();
       this.pending = [];
       this.history = new History([], [], this.history.seq);
-      this.storedHours = new Set();
       meta.source = "push";
     }
     this.history.append(ticks);
     meta.lastPushed = (ticks[ticks.length - 1] as Tick)[0];
+    const dropped = switching ? [...before.storedHours].map(chunkKey) : [];
+    if (switching) this.storedHours = new Set();
     try {
       await this.flush(dropped);
     } catch (err) {
@@ -496,6 +625,7 @@ export default class TickerRoom implements Party.Server {
       this.sim = before.sim;
       throw err;
     }
+    if (switching) this.useSource("push");
     const now = Date.now();
     if (switching) this.resyncAll(now);
     else this.queueTicks(ticks, now);
@@ -513,6 +643,10 @@ function refuseRoomId(id: string): Response | null {
     ErrorCode.badSymbol,
     check ? check.message : "the symbol in the URL is not valid percent-encoding",
   );
+}
+
+function stringVar(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 function modeOf(url: string): Mode {

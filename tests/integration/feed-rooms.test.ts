@@ -1,0 +1,234 @@
+/**
+ * Exchange feeds inside ticker rooms, end to end: a real `partykit dev` whose rooms connect to
+ * local fake exchanges (the URLs overridden as a user would), watched by plain WebSocket
+ * clients. Nothing here reaches the internet.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeExchange, startFakeExchange } from "../fakes/fake-exchange.ts";
+import { startServer, type TestServer } from "../helpers/server.ts";
+import { type Typed, WsClient } from "../helpers/ws-client.ts";
+
+type Snapshot = Typed<"snapshot"> & {
+  source: string;
+  seq: number;
+  quote: { price: number; stale?: boolean } | null;
+  candles: unknown[];
+  ticks: [number, number, number][];
+  status?: string;
+};
+type Ticks = Typed<"ticks"> & {
+  seq: number;
+  ticks: [number, number, number][];
+  quote: { price: number; stale?: boolean };
+};
+type Status = Typed<"status"> & { status: string; stale: boolean };
+
+let server: TestServer;
+let coinbase: FakeExchange;
+let kraken: FakeExchange;
+let binance: FakeExchange;
+const clients: WsClient[] = [];
+
+beforeAll(async () => {
+  [coinbase, kraken, binance] = await Promise.all([
+    startFakeExchange({ dialect: "coinbase", heartbeatMs: 500, products: ["BTC-USD", "ETH-USD"] }),
+    startFakeExchange({ dialect: "kraken", heartbeatMs: 500 }),
+    startFakeExchange({ dialect: "binance" }),
+  ]);
+  server = await startServer({
+    env: {
+      FEEDS:
+        "BTC-USD=coinbase,ETH-USD=coinbase,NOPE-USD=coinbase,SOL-USD=kraken,*-USDT=binance,ADA-USD=binance",
+      COINBASE_WS_URL: coinbase.url,
+      KRAKEN_WS_URL: kraken.url,
+      BINANCE_WS_URL: binance.url,
+      INGEST_TOKEN: "t",
+    },
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+  await server?.dispose();
+  await Promise.all([coinbase?.close(), kraken?.close(), binance?.close()]);
+});
+
+async function watch(symbol: string, mode = "") {
+  const client = await WsClient.connect(server.wsUrl(`/parties/ticker/${symbol}${mode}`));
+  clients.push(client);
+  const snapshot = (await client.nextOf("snapshot", 5000)) as unknown as Snapshot;
+  return { client, snapshot };
+}
+
+const snapshotOf = async (symbol: string) =>
+  (await (await fetch(`${server.url}/parties/ticker/${symbol}`)).json()) as Snapshot;
+
+describe("a room fed by Coinbase", () => {
+  it("opens the upstream for its first subscriber and streams trades as ticks", async () => {
+    expect(coinbase.subscribers("BTC-USD")).toBe(0);
+    const { client, snapshot } = await watch("BTC-USD");
+    expect(snapshot.source).toBe("coinbase");
+    // A real feed before its first trade has nothing to show yet.
+    expect(snapshot.quote).toBeNull();
+    expect(snapshot.candles).toEqual([]);
+    await coinbase.waitFor(() => coinbase.subscribers("BTC-USD") === 1, 5000, "a subscription");
+
+    const t0 = Date.now();
+    coinbase.trade("BTC-USD", 64000.5, 0.25, t0);
+    coinbase.trade("BTC-USD", 64001, 0.1, t0 + 5);
+    const got: [number, number, number][] = [];
+    let seq = snapshot.seq;
+    while (got.length < 2) {
+      const frame = (await client.nextOf("ticks", 5000)) as unknown as Ticks;
+      expect(frame.seq).toBe(seq + frame.ticks.length);
+      seq = frame.seq;
+      got.push(...frame.ticks);
+    }
+    expect(got).toEqual([
+      [t0, 64000.5, 0.25],
+      [t0 + 5, 64001, 0.1],
+    ]);
+    const after = await snapshotOf("BTC-USD");
+    expect(after.source).toBe("coinbase");
+    expect(after.quote?.price).toBe(64001);
+    expect(after.ticks.slice(-2)).toEqual(got);
+  });
+
+  it("closes the upstream when the last subscriber leaves, and opens it again for the next", async () => {
+    const a = await watch("ETH-USD");
+    const b = await watch("ETH-USD", "?mode=quote");
+    await coinbase.waitFor(
+      () => coinbase.subscribers("ETH-USD") === 1,
+      5000,
+      "one subscription for two viewers",
+    );
+    await a.client.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(coinbase.subscribers("ETH-USD")).toBe(1);
+    await b.client.close();
+    await coinbase.waitFor(
+      () => coinbase.subscribers("ETH-USD") === 0,
+      5000,
+      "the upstream to close",
+    );
+
+    const c = await watch("ETH-USD");
+    await coinbase.waitFor(() => coinbase.subscribers("ETH-USD") === 1, 5000, "a new subscription");
+    coinbase.trade("ETH-USD", 3100, 1);
+    const frame = (await c.client.nextOf("ticks", 5000)) as unknown as Ticks;
+    expect(frame.ticks[0]?.[1]).toBe(3100);
+  });
+
+  it("reconnects after the upstream drops, without losing the room's history", async () => {
+    const { client } = await watch("BTC-USD");
+    await coinbase.waitFor(() => coinbase.subscribers("BTC-USD") === 1, 5000, "a subscription");
+    const before = coinbase.connections;
+    coinbase.drop();
+    await coinbase.waitFor(
+      () => coinbase.connections > before && coinbase.subscribers("BTC-USD") === 1,
+      10_000,
+      "a reconnect",
+    );
+    coinbase.trade("BTC-USD", 64100, 0.5);
+    const frame = await client.next(
+      (d) =>
+        (d as Ticks | undefined)?.type === "ticks" &&
+        (d as Ticks).ticks.some((t) => t[1] === 64100),
+      5000,
+      "a trade after the reconnect",
+    );
+    expect(frame).toBeDefined();
+    const snap = await snapshotOf("BTC-USD");
+    expect(snap.ticks.map((t) => t[1])).toEqual(expect.arrayContaining([64000.5, 64001, 64100]));
+  });
+
+  it("turns stale when the upstream goes silent, and fresh again when it speaks", async () => {
+    const { client } = await watch("BTC-USD");
+    await coinbase.waitFor(() => coinbase.subscribers("BTC-USD") === 1, 5000, "a subscription");
+    coinbase.silence({ newSockets: false });
+    const stale = (
+      await client.next(
+        (d) => (d as Status | undefined)?.type === "status" && (d as Status).stale,
+        15_000,
+        "a stale status",
+      )
+    ).data as Status;
+    expect(stale.stale).toBe(true);
+    const snap = await snapshotOf("BTC-USD");
+    expect(snap.quote?.stale).toBe(true);
+    expect(typeof snap.status).toBe("string");
+
+    coinbase.speak();
+    // Either the old socket wakes up or the room has dialled again; both end fresh.
+    await client.next(
+      (d) => (d as Status | undefined)?.type === "status" && !(d as Status).stale,
+      30_000,
+      "a fresh status",
+    );
+    coinbase.trade("BTC-USD", 64200, 0.2);
+    const frame = (
+      await client.next(
+        (d) =>
+          (d as Ticks | undefined)?.type === "ticks" &&
+          (d as Ticks).ticks.some((t) => t[1] === 64200),
+        5000,
+        "a trade after the silence",
+      )
+    ).data as Ticks;
+    expect(frame.quote.stale).toBeUndefined();
+  });
+
+  it("says so when the exchange refuses the product, and takes no pushes", async () => {
+    const { snapshot, client } = await watch("NOPE-USD");
+    expect(snapshot.source).toBe("coinbase");
+    // The fake exchange does not list NOPE-USD, so it refuses the subscription.
+    const refused = await client.next(
+      (d) =>
+        (d as Status | undefined)?.type === "status" && (d as Status).status.startsWith("refused"),
+      5000,
+      "a refusal",
+    );
+    expect((refused.data as Status).status).toContain("not a valid product");
+    expect((await snapshotOf("NOPE-USD")).status).toContain("not a valid product");
+    const push = await fetch(`${server.url}/parties/ticker/NOPE-USD`, {
+      method: "POST",
+      headers: { authorization: "Bearer t" },
+      body: JSON.stringify({ ticks: [[Date.now(), 1, 1]] }),
+    });
+    expect(push.status).toBe(409);
+  });
+});
+
+describe("rooms fed by Kraken and Binance", () => {
+  it("maps SOL-USD to Kraken's SOL/USD and streams its trades", async () => {
+    const { client, snapshot } = await watch("SOL-USD");
+    expect(snapshot.source).toBe("kraken");
+    await kraken.waitFor(() => kraken.subscribers("SOL/USD") === 1, 5000, "a Kraken subscription");
+    kraken.trade("SOL/USD", 150.25, 3);
+    const frame = (
+      await client.next(
+        (d) =>
+          (d as Ticks | undefined)?.type === "ticks" &&
+          (d as Ticks).ticks.some((t) => t[1] === 150.25),
+        5000,
+        "a Kraken trade",
+      )
+    ).data as Ticks;
+    expect(frame.ticks.at(-1)?.[2]).toBe(3);
+  });
+
+  it("maps ADA-USD to Binance's ADAUSDT stream", async () => {
+    const { client, snapshot } = await watch("ADA-USD");
+    expect(snapshot.source).toBe("binance");
+    await binance.waitFor(() => binance.subscribers("ADAUSDT") === 1, 5000, "a Binance stream");
+    binance.trade("ADAUSDT", 0.45, 1000);
+    const frame = (await client.nextOf("ticks", 5000)) as unknown as Ticks;
+    expect(frame.ticks[0]?.[1]).toBe(0.45);
+  });
+
+  it("leaves symbols no rule names on the simulator", async () => {
+    const { snapshot } = await watch("AAPL");
+    expect(snapshot.source).toBe("sim");
+    expect(snapshot.candles.length).toBeGreaterThan(0);
+  });
+});
