@@ -8,6 +8,7 @@
  */
 import type * as Party from "partykit/server";
 import { decodeRoomId, httpError, json, jsonText, preflight, readBody, safeEqual } from "./http.ts";
+import { frameDelay, frameWindow } from "./market/fanout.ts";
 import { parseFeeds, providerFor } from "./market/feeds.ts";
 import { chunkHour, chunkKey, History, isChunkKey, sparkline } from "./market/history.ts";
 import { checkIngest } from "./market/ingest.ts";
@@ -49,8 +50,6 @@ type ConnState = FrameWindow;
 
 /** While watched, the alarm flushes history to storage and restarts a stopped pump. */
 const ALARM_MS = 1000;
-/** Ticks that arrive within this long of the last frame fold into the next frame. */
-const FRAME_WINDOW_MS = 16;
 /** A catch-up larger than this is sent as a fresh snapshot rather than one huge frame. */
 const CATCH_UP_FRAME_LIMIT = 2000;
 /** Serialised snapshots are reused for this long while nothing changes. */
@@ -75,6 +74,18 @@ export default class TickerRoom implements Party.Server {
 
   private pending: Tick[] = [];
   private lastFrameAt = 0;
+  /** Sockets the last frame went to: how long the next ticks may wait to share a frame. */
+  private fullSubscribers = 0;
+  /** What this instance has cost since it started, for `GET ?stats` and the benchmark. */
+  private readonly stats = {
+    since: Date.now(),
+    storageWrites: 0,
+    alarms: 0,
+    alarmsSet: 0,
+    frames: 0,
+    sends: 0,
+    ticks: 0,
+  };
   private frameTimer: ReturnType<typeof setTimeout> | null = null;
   private pumpTimer: ReturnType<typeof setTimeout> | null = null;
   private lastQuoteAt = 0;
@@ -129,7 +140,7 @@ export default class TickerRoom implements Party.Server {
     this.schedulePump(now);
     this.startUpstream();
     if ((await this.room.storage.getAlarm()) === null) {
-      await this.room.storage.setAlarm(now + ALARM_MS);
+      await this.setAlarm(now + ALARM_MS);
     }
   }
 
@@ -179,13 +190,14 @@ export default class TickerRoom implements Party.Server {
   }
 
   async onAlarm(): Promise<void> {
+    this.stats.alarms++;
     if (!this.meta) return;
     const now = Date.now();
     if (this.hasSubscribers()) {
       this.advance(now);
       this.flushFrame();
       await this.flush();
-      await this.room.storage.setAlarm(now + ALARM_MS);
+      await this.setAlarm(now + ALARM_MS);
       this.schedulePump(now);
       this.startUpstream();
     } else {
@@ -198,6 +210,11 @@ export default class TickerRoom implements Party.Server {
   async onRequest(req: Party.Request): Promise<Response> {
     try {
       if (req.method === "OPTIONS") return preflight();
+      if (req.method === "GET" && new URL(req.url).searchParams.has("stats")) {
+        let subscribers = 0;
+        for (const _ of this.room.getConnections()) subscribers++;
+        return json({ ...this.stats, subscribers, source: this.meta?.source ?? null });
+      }
       if (req.method === "GET" || req.method === "HEAD") {
         if (!this.meta) await this.create(this.room.id);
         const now = Date.now();
@@ -348,13 +365,12 @@ export default class TickerRoom implements Party.Server {
   /** Ticks already in the history wait here for the next frame. */
   private queueTicks(ticks: readonly Tick[], now: number, except?: Party.Connection): void {
     for (const t of ticks) this.pending.push(t);
-    if (except || now - this.lastFrameAt >= FRAME_WINDOW_MS) {
+    this.stats.ticks += ticks.length;
+    const delay = frameDelay(now, this.lastFrameAt, frameWindow(this.fullSubscribers));
+    if (except || delay === 0) {
       this.flushFrame(except);
     } else if (!this.frameTimer) {
-      this.frameTimer = setTimeout(
-        () => this.flushFrame(),
-        this.lastFrameAt + FRAME_WINDOW_MS - now,
-      );
+      this.frameTimer = setTimeout(() => this.flushFrame(), delay);
     }
   }
 
@@ -377,7 +393,10 @@ export default class TickerRoom implements Party.Server {
     this.pending = [];
     const now = Date.now();
     this.lastFrameAt = now;
-    broadcast(this.room.getConnections("full"), text, except);
+    const sent = broadcast(this.room.getConnections("full"), text, except);
+    this.fullSubscribers = sent + (except ? 1 : 0);
+    this.stats.frames++;
+    this.stats.sends += sent;
     this.quoteDirty = true;
     this.sendQuote(now, except);
   }
@@ -502,6 +521,11 @@ export default class TickerRoom implements Party.Server {
     this.sendQuote(Date.now());
   }
 
+  private async setAlarm(time: number): Promise<void> {
+    this.stats.alarmsSet++;
+    await this.room.storage.setAlarm(time);
+  }
+
   private hasSubscribers(): boolean {
     for (const _ of this.room.getConnections()) return true;
     return false;
@@ -541,6 +565,7 @@ export default class TickerRoom implements Party.Server {
     const removed = [...drop.filter((key) => !(key in entries)), ...staleHours.map(chunkKey)];
     const writes = [this.room.storage.put(entries)];
     if (removed.length > 0) writes.push(this.room.storage.delete(removed).then(() => undefined));
+    this.stats.storageWrites += writes.length;
     await Promise.all(writes);
   }
 
@@ -661,17 +686,21 @@ function send(conn: Party.Connection, message: TickerServerMessage): void {
   }
 }
 
+/** Sends one serialised frame to each connection; returns how many it went to. */
 function broadcast(
   conns: Iterable<Party.Connection>,
   text: string,
   except?: Party.Connection,
-): void {
+): number {
+  let sent = 0;
   for (const conn of conns) {
     if (conn === except) continue;
     try {
       conn.send(text);
+      sent++;
     } catch {
       // As above: a socket that is closing is not an error of the room.
     }
   }
+  return sent;
 }

@@ -232,3 +232,64 @@ describe("rooms fed by Kraken and Binance", () => {
     expect(snapshot.candles.length).toBeGreaterThan(0);
   });
 });
+
+describe("frames and costs", () => {
+  type Stats = {
+    storageWrites: number;
+    alarms: number;
+    frames: number;
+    sends: number;
+    ticks: number;
+    subscribers: number;
+  };
+  const statsOf = async (symbol: string) =>
+    (await (await fetch(`${server.url}/parties/ticker/${symbol}?stats`)).json()) as Stats;
+
+  it("folds a burst of trades into shared frames, and sends a lone trade after a quiet spell at once", async () => {
+    const { client, snapshot } = await watch("XRP-USDT");
+    await binance.waitFor(() => binance.subscribers("XRPUSDT") === 1, 5000, "a Binance stream");
+    const burst = Array.from({ length: 40 }, (_, i) => ({
+      product: "XRPUSDT",
+      price: 0.5 + i / 1000,
+      size: 10,
+    }));
+    binance.tradeBatch(burst);
+    const frames: Ticks[] = [];
+    let seq = snapshot.seq;
+    while (frames.reduce((n, f) => n + f.ticks.length, 0) < burst.length) {
+      const frame = (await client.nextOf("ticks", 5000)) as unknown as Ticks;
+      expect(frame.seq).toBe(seq + frame.ticks.length);
+      seq = frame.seq;
+      frames.push(frame);
+    }
+    expect(frames.length).toBeLessThan(burst.length);
+    expect(Math.max(...frames.map((f) => f.ticks.length))).toBeGreaterThan(1);
+
+    await new Promise((r) => setTimeout(r, 500));
+    binance.trade("XRPUSDT", 0.6, 5);
+    const lone = (await client.nextOf("ticks", 5000)) as unknown as Ticks;
+    expect(lone.ticks).toHaveLength(1);
+    expect(lone.ticks[0]?.[1]).toBe(0.6);
+  });
+
+  it("costs nothing while nobody watches, and batches its writes while watched", async () => {
+    const { client } = await watch("COST");
+    const start = await statsOf("COST");
+    await new Promise((r) => setTimeout(r, 3000));
+    const watched = await statsOf("COST");
+    expect(watched.ticks).toBeGreaterThan(start.ticks);
+    // Simulated ticks every second, yet at most about one write per second.
+    expect(watched.storageWrites - start.storageWrites).toBeLessThanOrEqual(4);
+    expect(watched.alarms - start.alarms).toBeGreaterThan(0);
+
+    await client.close();
+    await new Promise((r) => setTimeout(r, 1500));
+    const idle = await statsOf("COST");
+    await new Promise((r) => setTimeout(r, 3000));
+    const later = await statsOf("COST");
+    expect(later.subscribers).toBe(0);
+    expect(later.storageWrites).toBe(idle.storageWrites);
+    expect(later.alarms).toBe(idle.alarms);
+    expect(later.ticks).toBe(idle.ticks);
+  });
+});
