@@ -1,5 +1,5 @@
 /** Responses shared by the rooms: JSON bodies, protocol error bodies, CORS for public reads. */
-import type { ErrorCode, HttpError } from "./protocol.ts";
+import { ErrorCode, type HttpError } from "./protocol.ts";
 
 const CORS = {
   "access-control-allow-origin": "*",
@@ -87,4 +87,17 @@ export function decodeRoomId(id: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The answer to a request a room failed to handle: logged for the operator, and a message
+ * without internals for the client.
+ */
+export function serverError(what: string, err: unknown): Response {
+  console.error(`${what} failed`, err);
+  return httpError(
+    500,
+    ErrorCode.internal,
+    "the room could not handle this request; nothing was changed",
+  );
 }

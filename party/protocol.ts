@@ -46,6 +46,7 @@ export const ErrorCode = {
   conflict: "conflict",
   full: "full",
   methodNotAllowed: "method_not_allowed",
+  internal: "internal_error",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

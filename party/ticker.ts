@@ -7,7 +7,16 @@
  * cache rebuilt by `load()` after a wake-up.
  */
 import type * as Party from "partykit/server";
-import { decodeRoomId, httpError, json, jsonText, preflight, readBody, safeEqual } from "./http.ts";
+import {
+  decodeRoomId,
+  httpError,
+  json,
+  jsonText,
+  preflight,
+  readBody,
+  safeEqual,
+  serverError,
+} from "./http.ts";
 import { frameDelay, frameWindow } from "./market/fanout.ts";
 import { parseFeeds, providerFor } from "./market/feeds.ts";
 import { chunkHour, chunkKey, History, isChunkKey, sparkline } from "./market/history.ts";
@@ -228,12 +237,7 @@ export default class TickerRoom implements Party.Server {
         "use GET for the snapshot or POST to push ticks",
       );
     } catch (err) {
-      console.error("ticker request failed", err);
-      return httpError(
-        500,
-        ErrorCode.badRequest,
-        "the room could not handle this request; nothing was changed",
-      );
+      return serverError("ticker request", err);
     }
   }
 

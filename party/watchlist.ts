@@ -5,7 +5,15 @@
  */
 import type * as Party from "partykit/server";
 import * as v from "valibot";
-import { decodeRoomId, httpError, json, preflight, readBody, safeEqual } from "./http.ts";
+import {
+  decodeRoomId,
+  httpError,
+  json,
+  preflight,
+  readBody,
+  safeEqual,
+  serverError,
+} from "./http.ts";
 import {
   CLOSE_POLICY,
   type CreatedWatchlist,
@@ -84,12 +92,7 @@ export default class WatchlistRoom implements Party.Server {
         "use GET to read a list or POST to create one",
       );
     } catch (err) {
-      console.error("watchlist request failed", err);
-      return httpError(
-        500,
-        ErrorCode.badRequest,
-        "the room could not handle this request; nothing was changed",
-      );
+      return serverError("watchlist request", err);
     }
   }
 

@@ -13,7 +13,7 @@
  * only sign of trouble: the quiet limit is long enough for an illiquid pair.
  */
 import type { Tick } from "../../protocol.ts";
-import { clipFrame, epochMs, isObject, json, pair, text, tick } from "./decode.ts";
+import { epochMs, isObject, json, notAnObject, pair, text, tick } from "./decode.ts";
 import type { ExchangeAdapter, FeedEvent } from "./types.ts";
 
 const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
@@ -37,13 +37,7 @@ export const binance: ExchangeAdapter = {
   parse(frame, product) {
     const msg = json(frame);
     if (!isObject(msg)) {
-      return [
-        {
-          kind: "error",
-          message: `binance sent a frame that is not a JSON object: ${clipFrame(frame)}`,
-          fatal: false,
-        },
-      ];
+      return [{ kind: "error", message: notAnObject("binance", frame), fatal: false }];
     }
     if ("result" in msg && "id" in msg) {
       return msg.result === null ? [{ kind: "subscribed" }] : IGNORE;

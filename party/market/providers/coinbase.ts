@@ -5,7 +5,7 @@
  * (`BTC-USD`). The feed disconnects a client that has not subscribed within 5 seconds.
  */
 import type { Tick } from "../../protocol.ts";
-import { clipFrame, isObject, json, pair, rfc3339, text, tick } from "./decode.ts";
+import { isObject, json, notAnObject, pair, rfc3339, text, tick } from "./decode.ts";
 import type { ExchangeAdapter, FeedEvent } from "./types.ts";
 
 const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
@@ -30,7 +30,7 @@ export const coinbase: ExchangeAdapter = {
   parse(frame, product) {
     const msg = json(frame);
     if (!isObject(msg)) {
-      return [{ kind: "error", message: `coinbase sent ${describe(frame)}`, fatal: false }];
+      return [{ kind: "error", message: notAnObject("coinbase", frame), fatal: false }];
     }
     switch (msg.type) {
       case "match":
@@ -94,8 +94,4 @@ function refusal(msg: Record<string, unknown>): FeedEvent {
     message: `coinbase: ${reason ? `${message}: ${reason}` : message}`,
     fatal: message === "Failed to subscribe",
   };
-}
-
-function describe(frame: string): string {
-  return `a frame that is not a JSON object: ${clipFrame(frame)}`;
 }

@@ -95,3 +95,8 @@ export function pair(symbol: string): { base: string; quote: string } | null {
   const m = PAIR.exec(symbol);
   return m ? { base: m[1] as string, quote: m[2] as string } : null;
 }
+
+/** What every adapter says of a frame it cannot read at all. */
+export function notAnObject(provider: string, frame: string): string {
+  return `${provider} sent a frame that is not a JSON object: ${clipFrame(frame)}`;
+}

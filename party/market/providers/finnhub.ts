@@ -7,7 +7,7 @@
  * keeps a quiet connection alive.
  */
 import { canonicalSymbol, type Tick } from "../../protocol.ts";
-import { clipFrame, epochMs, isObject, json, text, tick } from "./decode.ts";
+import { epochMs, isObject, json, notAnObject, text, tick } from "./decode.ts";
 import type { StockAdapter, StockEvent, SymbolTicks } from "./types.ts";
 
 const IGNORE: StockEvent[] = [{ kind: "ignore" }];
@@ -37,13 +37,7 @@ export const finnhub: StockAdapter = {
   parse(frame) {
     const msg = json(frame);
     if (!isObject(msg)) {
-      return [
-        {
-          kind: "error",
-          message: `finnhub sent a frame that is not a JSON object: ${clipFrame(frame)}`,
-          fatal: false,
-        },
-      ];
+      return [{ kind: "error", message: notAnObject("finnhub", frame), fatal: false }];
     }
     switch (msg.type) {
       case "trade":

@@ -7,7 +7,7 @@
  * connecting and whenever the trading engine changes state.
  */
 import type { Tick } from "../../protocol.ts";
-import { byTime, clipFrame, isObject, json, pair, rfc3339, text, tick } from "./decode.ts";
+import { byTime, isObject, json, notAnObject, pair, rfc3339, text, tick } from "./decode.ts";
 import type { ExchangeAdapter, FeedEvent } from "./types.ts";
 
 const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
@@ -36,13 +36,7 @@ export const kraken: ExchangeAdapter = {
   parse(frame, product) {
     const msg = json(frame);
     if (!isObject(msg)) {
-      return [
-        {
-          kind: "error",
-          message: `kraken sent a frame that is not a JSON object: ${clipFrame(frame)}`,
-          fatal: false,
-        },
-      ];
+      return [{ kind: "error", message: notAnObject("kraken", frame), fatal: false }];
     }
     if (typeof msg.method === "string") return reply(msg, product);
     switch (msg.channel) {
