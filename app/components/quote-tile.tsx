@@ -1,9 +1,7 @@
 import { Link } from "wouter";
-import { useStore } from "zustand";
-import { directionOf, formatPrice } from "../lib/format.ts";
-import { useFlash } from "../lib/use-flash.ts";
+import { useQuoteSummary } from "../lib/use-quote-summary.ts";
 import { useTickerRoom } from "../lib/use-ticker-room.ts";
-import { ChangeText } from "./change-text.tsx";
+import { CompactQuote } from "./compact-quote.tsx";
 import { Sparkline } from "./sparkline.tsx";
 
 type Props = { symbol: string; name: string };
@@ -11,11 +9,8 @@ type Props = { symbol: string; name: string };
 /** A link to a symbol with its live quote, from a throttled quote-mode subscription. */
 export function QuoteTile({ symbol, name }: Props) {
   const store = useTickerRoom(symbol, "quote");
-  const quote = useStore(store, (s) => s.quote);
-  const decimals = useStore(store, (s) => s.decimals);
-  const candles = useStore(store, (s) => s.candles);
-  const failed = useStore(store, (s) => s.phase === "error");
-  const price = useFlash<HTMLSpanElement>(quote?.price);
+  // Quote mode carries an hour of candles but a day of 15-minute closes: the day is the shape.
+  const { quote, decimals, spark, failed, direction } = useQuoteSummary(store);
   return (
     <Link href={`/s/${symbol}`} className="tile">
       <span className="tile-head">
@@ -24,15 +19,7 @@ export function QuoteTile({ symbol, name }: Props) {
       </span>
       {quote ? (
         <span className="tile-quote">
-          <span ref={price} className="tile-price flashable">
-            {formatPrice(quote.price, decimals)}
-          </span>
-          <ChangeText
-            change={quote.change}
-            changePct={quote.changePct}
-            decimals={decimals}
-            compact
-          />
+          <CompactQuote quote={quote} decimals={decimals} priceClass="tile-price" />
         </span>
       ) : failed ? (
         <span className="tile-quote tile-unavailable">Unavailable</span>
@@ -42,11 +29,7 @@ export function QuoteTile({ symbol, name }: Props) {
           <span className="skeleton skeleton-change" />
         </span>
       )}
-      <Sparkline
-        candles={candles}
-        price={quote?.price}
-        direction={quote ? directionOf(quote.change) : "flat"}
-      />
+      <Sparkline closes={spark} price={quote?.price} direction={direction} />
     </Link>
   );
 }

@@ -1,9 +1,9 @@
 import { useMemo } from "react";
-import type { Candle } from "../../party/protocol.ts";
 import type { Direction } from "../lib/format.ts";
 
 type Props = {
-  candles: readonly Candle[];
+  /** Closes, oldest first: a quote-mode snapshot's `spark`. */
+  closes: readonly number[];
   /** The live price, drawn as the newest point. */
   price: number | undefined;
   direction: Direction;
@@ -14,10 +14,10 @@ const POINTS = 72;
 const WIDTH = 100;
 const HEIGHT = 28;
 
-/** The last 24 hours as a plain SVG line; a tile needs no chart library. */
-export function Sparkline({ candles, price, direction }: Props) {
-  const closes = useMemo(() => sample(candles, POINTS), [candles]);
-  const values = price === undefined ? closes : [...closes, price];
+/** The last 24 hours as a plain SVG line; a tile or a row needs no chart library. */
+export function Sparkline({ closes, price, direction }: Props) {
+  const sampled = useMemo(() => sample(closes, POINTS), [closes]);
+  const values = price === undefined ? sampled : [...sampled, price];
   if (values.length < 2) return <span className="sparkline sparkline-empty" aria-hidden="true" />;
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
@@ -43,10 +43,10 @@ export function Sparkline({ candles, price, direction }: Props) {
   );
 }
 
-function sample(candles: readonly Candle[], count: number): number[] {
-  if (candles.length <= count) return candles.map((c) => c[4]);
+function sample(closes: readonly number[], count: number): readonly number[] {
+  if (closes.length <= count) return closes;
   const out: number[] = [];
-  const step = (candles.length - 1) / (count - 1);
-  for (let i = 0; i < count; i++) out.push((candles[Math.round(i * step)] as Candle)[4]);
+  const step = (closes.length - 1) / (count - 1);
+  for (let i = 0; i < count; i++) out.push(closes[Math.round(i * step)] as number);
   return out;
 }

@@ -56,6 +56,16 @@ describe("applyFrame", () => {
     expect(state.seq).toBe(10);
     expect(state.quote?.price).toBe(100);
     expect(state.epoch).toBe(1);
+    expect(state.spark).toEqual([]);
+  });
+
+  it("keeps a quote-mode snapshot's spark, and drops it with the next snapshot without one", () => {
+    const withSpark = applyFrame(
+      initialTickerState("AAPL"),
+      snapshot(10, [[T0, 100, 1]], { spark: [98, 99.5, 100] }),
+    );
+    expect(withSpark.spark).toEqual([98, 99.5, 100]);
+    expect(applyFrame(withSpark, snapshot(11, [[T0 + 1, 101, 1]])).spark).toEqual([]);
   });
 
   it("appends the next ticks and keeps the one-minute candles current", () => {

@@ -11,6 +11,7 @@ import {
   type Tick,
   type TickerServerMessage,
 } from "../../party/protocol.ts";
+import { readFrame } from "./read-frame.ts";
 import { foldTicks, trimCandles } from "./timeframes.ts";
 
 /** Ticks kept for the tick chart; older ones are dropped in batches. */
@@ -33,6 +34,8 @@ export type TickerState = {
   candles: readonly Candle[];
   /** The most recent ticks, oldest first. */
   ticks: readonly Tick[];
+  /** Quote mode: a close per 15 minutes of the last day, for sparklines; empty otherwise. */
+  spark: readonly number[];
   /** Ticks appended since the last snapshot: readers that keep a copy take the difference. */
   appended: number;
   /** Grows with every snapshot: readers that keep a copy start over when it changes. */
@@ -56,6 +59,7 @@ export function initialTickerState(symbol: string): TickerState {
     quote: null,
     candles: [],
     ticks: [],
+    spark: [],
     appended: 0,
     epoch: 0,
     decimals: 2,
@@ -69,14 +73,8 @@ export function initialTickerState(symbol: string): TickerState {
  * dropped here rather than breaking a render later.
  */
 export function parseServerFrame(text: string): TickerServerMessage | null {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof data !== "object" || data === null) return null;
-  const frame = data as Record<string, unknown>;
+  const frame = readFrame(text);
+  if (frame === null) return null;
   switch (frame.type) {
     case "snapshot":
       return typeof frame.seq === "number" &&
@@ -127,6 +125,7 @@ export function applyFrame(state: TickerState, frame: TickerServerMessage): Tick
         quote: frame.quote,
         candles: frame.candles,
         ticks,
+        spark: Array.isArray(frame.spark) ? frame.spark : [],
         appended: 0,
         epoch: state.epoch + 1,
         decimals: decimalsFor(ticks, frame.quote, 0),

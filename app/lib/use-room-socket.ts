@@ -1,0 +1,118 @@
+/**
+ * One socket to one room, as every room hook needs it: its state goes into the connection
+ * summary, reconnects are spread out, and a room the server refuses (HTTP 4xx on the upgrade,
+ * which a browser WebSocket cannot read) is detected with one plain request and not retried.
+ */
+import type PartySocket from "partysocket";
+import { usePartySocket } from "partysocket/react";
+import { useEffect, useId, useRef, useState } from "react";
+import { removeSocket, setSocketState, updateSocketState } from "./connection-store.ts";
+
+/**
+ * Randomised once per page, so that a server restart does not bring every client back in the
+ * same instant (partysocket's default is a fixed 3 s).
+ */
+const MIN_RECONNECT_DELAY = 1000 + Math.random() * 2000;
+const MAX_RECONNECT_DELAY = 15_000;
+
+export type Refusal = { status: number; message: string };
+
+type Options = {
+  party: "ticker" | "watchlist";
+  room: string;
+  query?: Record<string, string | undefined>;
+  /** False holds the socket closed (nothing to connect as yet). */
+  enabled?: boolean;
+  onMessage(text: string): void;
+  onOpen?(): void;
+  onClose?(): void;
+  /** The room was refused for good; the socket stays closed from here on. */
+  onRefused(refusal: Refusal): void;
+};
+
+export function useRoomSocket(options: Options): PartySocket {
+  const { party, room, query, enabled = true } = options;
+  const id = useId();
+  const [refused, setRefused] = useState(false);
+  const live = enabled && !refused;
+  // A room that has opened once is not refused later: only the first attempts need a check.
+  const everOpened = useRef(false);
+  const handlers = useRef(options);
+  handlers.current = options;
+
+  useEffect(() => {
+    if (!live) return;
+    setSocketState(id, "connecting");
+    return () => removeSocket(id);
+  }, [id, live]);
+
+  const socket = usePartySocket({
+    party,
+    room,
+    query,
+    // Same origin: the scheme follows the page, whatever its host is called.
+    protocol: location.protocol === "https:" ? "wss" : "ws",
+    minReconnectionDelay: MIN_RECONNECT_DELAY,
+    maxReconnectionDelay: MAX_RECONNECT_DELAY,
+    enabled: live,
+    onOpen() {
+      everOpened.current = true;
+      updateSocketState(id, "live");
+      handlers.current.onOpen?.();
+    },
+    onMessage(event) {
+      if (typeof event.data === "string") handlers.current.onMessage(event.data);
+    },
+    onClose() {
+      handlers.current.onClose?.();
+      // An explicit close (unmount, refusal, new query) is not a lost connection.
+      if (!socket.shouldReconnect) return;
+      updateSocketState(id, "reconnecting");
+      if (!everOpened.current) {
+        void checkRefusal(party, room).then((refusal) => {
+          if (refusal === null) return;
+          handlers.current.onRefused(refusal);
+          setRefused(true);
+        });
+      }
+    },
+  });
+
+  useEffect(() => {
+    if (!live) return;
+    // Back online: try now rather than at the end of the current back-off.
+    const wake = () => {
+      if (socket.readyState !== WebSocket.OPEN) socket.reconnect();
+    };
+    window.addEventListener("online", wake);
+    return () => window.removeEventListener("online", wake);
+  }, [socket, live]);
+
+  return socket;
+}
+
+/**
+ * Asks the room over HTTP why the socket failed. A 4xx answer is final (a bad symbol, a list
+ * that does not exist); anything else, including no answer at all, means try again later.
+ */
+export async function checkRefusal(party: string, room: string): Promise<Refusal | null> {
+  let res: Response;
+  try {
+    res = await fetch(`/parties/${party}/${encodeURIComponent(room)}`, {
+      headers: { accept: "application/json" },
+    });
+  } catch {
+    return null;
+  }
+  const { status } = res;
+  if (status < 400 || status >= 500 || status === 408 || status === 429) {
+    await res.body?.cancel();
+    return null;
+  }
+  const body = (await res.json().catch(() => null)) as { error?: { message?: unknown } } | null;
+  const message = body?.error?.message;
+  return {
+    status,
+    message: typeof message === "string" ? message : `the server refused ${room} (HTTP ${status})`,
+  };
+}
