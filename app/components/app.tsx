@@ -1,9 +1,14 @@
+import { lazy, Suspense } from "react";
 import { Route, Switch } from "wouter";
 import { AppFooter } from "./app-footer.tsx";
 import { AppHeader } from "./app-header.tsx";
 import { HomePage } from "./home-page.tsx";
 import { NotFound } from "./not-found.tsx";
 import { SymbolPage } from "./symbol-page.tsx";
+import { WatchlistSkeleton } from "./watchlist-skeleton.tsx";
+
+// Shared lists are their own chunk, so that the chart page does not carry their code.
+const WatchlistPage = lazy(() => import("./watchlist-page.tsx"));
 
 export function App() {
   return (
@@ -16,7 +21,13 @@ export function App() {
         <Switch>
           <Route path="/" component={HomePage} />
           <Route path="/s/:symbol">{({ symbol }) => <SymbolPage raw={symbol} />}</Route>
-          {/* Shared watchlists (/w/:id) join the routes here. */}
+          <Route path="/w/:id">
+            {({ id }) => (
+              <Suspense fallback={<WatchlistSkeleton />}>
+                <WatchlistPage id={id} />
+              </Suspense>
+            )}
+          </Route>
           <Route component={NotFound} />
         </Switch>
       </main>

@@ -1,7 +1,13 @@
 import { useEffect, useState } from "react";
 
-/** Links are the way to share a chart; this puts the current one on the clipboard. */
-export function CopyLinkButton() {
+type Props = {
+  label?: string;
+  /** The link to copy, built when clicked; the page's own address by default. */
+  link?: () => string;
+};
+
+/** Links are the way to share a chart or a list; this puts one on the clipboard. */
+export function CopyLinkButton({ label = "Copy link", link = () => location.href }: Props) {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -9,14 +15,14 @@ export function CopyLinkButton() {
     return () => clearTimeout(timer);
   }, [copied]);
   const copy = () => {
-    navigator.clipboard?.writeText(location.href).then(
+    navigator.clipboard?.writeText(link()).then(
       () => setCopied(true),
       () => undefined,
     );
   };
   return (
     <button type="button" className="button button-quiet" onClick={copy}>
-      <span aria-live="polite">{copied ? "Link copied" : "Copy link"}</span>
+      <span aria-live="polite">{copied ? "Copied" : label}</span>
     </button>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { PopularGrid } from "./popular-grid.tsx";
 import { SymbolSearch } from "./symbol-search.tsx";
+import { YourWatchlists } from "./your-watchlists.tsx";
 
 export function HomePage() {
   useEffect(() => {
@@ -18,6 +19,7 @@ export function HomePage() {
         </p>
         <SymbolSearch />
       </section>
+      <YourWatchlists />
       <section aria-labelledby="popular-title">
         <h2 id="popular-title" className="section-title">
           Popular

@@ -7,17 +7,18 @@ import { QuoteSkeleton } from "./quote-skeleton.tsx";
 import { QuoteStats } from "./quote-stats.tsx";
 import { SourceBadge } from "./source-badge.tsx";
 
-type Props = { store: TickerStore; symbol: string };
+type Props = { store: TickerStore; symbol: string; level?: 1 | 2 };
 
-export function QuoteHeader({ store, symbol }: Props) {
+export function QuoteHeader({ store, symbol, level = 1 }: Props) {
+  const Heading = level === 1 ? "h1" : "h2";
   const info = useSymbolInfo(symbol);
   const hasQuote = useStore(store, (s) => s.quote !== null);
   return (
     <header className="quote-header">
       <div className="quote-title">
-        <h1 id="ticker-symbol" className="quote-symbol">
+        <Heading id="ticker-symbol" className="quote-symbol">
           {symbol}
-        </h1>
+        </Heading>
         <SourceBadge store={store} />
         <span className="quote-name">{info?.name ?? "\u00a0"}</span>
       </div>

@@ -5,9 +5,13 @@ import type { TickerStore } from "./ticker-store.ts";
 /** A browser tab title is read at a glance, not watched: once a second is enough. */
 const TITLE_INTERVAL_MS = 1000;
 
-/** Puts the symbol and its price in the tab title, kept current without re-rendering. */
-export function useDocumentTitle(store: TickerStore): void {
+/**
+ * Puts the symbol and its price in the tab title, kept current without re-rendering; `enabled`
+ * false leaves the title to the page around it.
+ */
+export function useDocumentTitle(store: TickerStore, enabled = true): void {
   useEffect(() => {
+    if (!enabled) return;
     let last = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const write = () => {
@@ -27,5 +31,5 @@ export function useDocumentTitle(store: TickerStore): void {
       unsubscribe();
       clearTimeout(timer);
     };
-  }, [store]);
+  }, [store, enabled]);
 }

@@ -1,0 +1,29 @@
+import type { PresenceUser } from "../../party/protocol.ts";
+import { youFirst } from "../lib/presence.ts";
+import { Face } from "./face.tsx";
+
+/** Everyone here in words: name, whether they can edit, and what they are looking at. */
+export function PeopleList({ users, you }: { users: readonly PresenceUser[]; you: string }) {
+  if (users.length === 0) return null;
+  const ordered = youFirst(users, you);
+  return (
+    <section className="people" aria-labelledby="people-title">
+      <h2 id="people-title" className="section-title">
+        Here now · {users.length}
+      </h2>
+      <ul className="people-items">
+        {ordered.map((user) => (
+          <li key={user.id} className="person">
+            <Face name={user.name} color={user.color} small />
+            <span className="person-name" title={user.name}>
+              {user.name}
+            </span>
+            {user.id === you ? <span className="person-you">you</span> : null}
+            <span className="person-role">{user.role === "editor" ? "editor" : "viewer"}</span>
+            <span className="person-focus">{user.focus ?? "—"}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,219 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useStore } from "zustand";
+import { isWatchlistId } from "../../party/protocol.ts";
+import { editLink, savedName, saveName, takeKey, viewLink } from "../lib/saved-lists.ts";
+import { useWatchlistRoom } from "../lib/use-watchlist-room.ts";
+import { AddSymbolForm } from "./add-symbol-form.tsx";
+import { CopyLinkButton } from "./copy-link-button.tsx";
+import { EditNotice } from "./edit-notice.tsx";
+import { ErrorPanel } from "./error-panel.tsx";
+import { ListTitle } from "./list-title.tsx";
+import { NameDialog } from "./name-dialog.tsx";
+import { PeopleList } from "./people-list.tsx";
+import { PresenceFaces } from "./presence-faces.tsx";
+import { TickerView } from "./ticker-view.tsx";
+import { WatchlistRows } from "./watchlist-rows.tsx";
+import { WatchlistSkeleton } from "./watchlist-skeleton.tsx";
+
+/** Where the chart moves below the list (styles.css says the same). */
+const PHONE = "(max-width: 720px)";
+
+/** `/w/:id`: a shared list, edited live by everyone who holds its edit link. */
+export default function WatchlistPage({ id }: { id: string }) {
+  if (!isWatchlistId(id)) {
+    return (
+      <ErrorPanel title="Not a watchlist" action="Go to the home page">
+        This address cannot belong to a watchlist: list links look like /w/ followed by 16 to 64
+        letters, digits, dashes or underscores.
+      </ErrorPanel>
+    );
+  }
+  // A new list is a new room: fresh state, socket and selection.
+  return <WatchlistScreen key={id} id={id} />;
+}
+
+function WatchlistScreen({ id }: { id: string }) {
+  const [key] = useState(() => takeKey(id));
+  const [name, setName] = useState(savedName);
+  // Without a saved name the dialog asks first; "Join as Guest" answers for this visit only.
+  const [asking, setAsking] = useState(name === null);
+  const [guest, setGuest] = useState(false);
+  const room = useWatchlistRoom({
+    id,
+    key,
+    name: name ?? undefined,
+    enabled: name !== null || guest,
+  });
+  const { store } = room;
+  const phase = useStore(store, (s) => s.phase);
+  const view = useStore(store, (s) => s.view);
+  const role = useStore(store, (s) => s.role);
+  const you = useStore(store, (s) => s.you);
+  const users = useStore(store, (s) => s.users);
+
+  const [selected, setSelected] = useState<string | null>(null);
+  const [following, setFollowing] = useState<string | null>(null);
+  const leader = following === null ? undefined : users.find((u) => u.id === following);
+  const leaderFocus = leader?.focus ?? null;
+  const symbols = view?.symbols ?? [];
+  const current =
+    selected !== null && (symbols.includes(selected) || leader !== undefined)
+      ? selected
+      : (symbols[0] ?? null);
+
+  useEffect(() => {
+    // Someone who left cannot be followed; their focus was the last thing shown.
+    if (following !== null && users.length > 0 && leader === undefined) setFollowing(null);
+  }, [following, users, leader]);
+  useEffect(() => {
+    if (leaderFocus !== null) setSelected(leaderFocus);
+  }, [leaderFocus]);
+  useEffect(() => room.focus(current), [room, current]);
+  useEffect(() => {
+    document.title = `${view?.name ?? "Watchlist"} · Tickerroom`;
+  }, [view?.name]);
+
+  /** Acting on the list oneself ends following someone else. */
+  const act = useCallback(() => setFollowing(null), []);
+  const chart = useRef<HTMLElement>(null);
+  const choose = useCallback((symbol: string) => {
+    setFollowing(null);
+    setSelected(symbol);
+    // On a phone the chart is below the whole list: bring it into view.
+    if (matchMedia(PHONE).matches) {
+      requestAnimationFrame(() => chart.current?.scrollIntoView({ block: "start" }));
+    }
+  }, []);
+  const follow = (userId: string) => {
+    if (following === userId) {
+      setFollowing(null);
+      return;
+    }
+    setFollowing(userId);
+    const focus = users.find((u) => u.id === userId)?.focus;
+    if (focus) setSelected(focus);
+  };
+
+  const dialog = (
+    <NameDialog
+      open={asking}
+      current={name}
+      onSave={(next) => {
+        saveName(next);
+        setName(next);
+        setAsking(false);
+      }}
+      onCancel={() => {
+        setGuest(true);
+        setAsking(false);
+      }}
+    />
+  );
+
+  if (phase === "missing") {
+    return (
+      <ErrorPanel title="Watchlist not found" action="Go to the home page">
+        There is no watchlist at this address. Check the link you were given, or make a new list
+        from the home page.
+      </ErrorPanel>
+    );
+  }
+  if (view === null || you === null) {
+    return (
+      <>
+        <WatchlistSkeleton />
+        {dialog}
+      </>
+    );
+  }
+
+  const editor = role === "editor";
+  const leaderName = leader?.name;
+  return (
+    <article className="wl" aria-labelledby="wl-title">
+      <header className="wl-head">
+        <div className="wl-heading">
+          <ListTitle
+            name={view.name}
+            editable={editor}
+            onRename={(next) => room.edit({ type: "rename", name: next })}
+          />
+          {editor ? null : (
+            <span className="badge badge-view" title="Ask for the edit link to make changes">
+              View only
+            </span>
+          )}
+        </div>
+        <PresenceFaces
+          users={users}
+          you={you.id}
+          following={following}
+          onFollow={follow}
+          onRename={() => setAsking(true)}
+        />
+        <div className="wl-share">
+          {editor && key ? (
+            <CopyLinkButton label="Copy edit link" link={() => editLink(id, key)} />
+          ) : null}
+          <CopyLinkButton label="Copy view link" link={() => viewLink(id)} />
+        </div>
+      </header>
+      <EditNotice store={store} />
+      <div className="wl-body">
+        <section className="wl-list" aria-label="List">
+          {editor ? (
+            <AddSymbolForm
+              symbols={symbols}
+              autoFocus={symbols.length === 0}
+              onAdd={(symbol) => room.edit({ type: "add", symbol })}
+              onKey={act}
+            />
+          ) : null}
+          {symbols.length > 0 ? (
+            <WatchlistRows
+              symbols={symbols}
+              current={current}
+              editable={editor}
+              onSelect={choose}
+              onAct={act}
+              onMove={(symbol, index) => room.edit({ type: "move", symbol, index })}
+              onRemove={(symbol) => room.edit({ type: "remove", symbol })}
+            />
+          ) : (
+            <div className="wl-empty">
+              <p className="wl-empty-title">
+                {editor ? "Add a symbol to start" : "Nothing here yet"}
+              </p>
+              <p>
+                {editor
+                  ? "Type a ticker such as AAPL or BTC-USD above. Everyone with a link sees it live."
+                  : "The people who can edit this list have not added any symbols yet. They appear here as soon as they do."}
+              </p>
+            </div>
+          )}
+          <PeopleList users={users} you={you.id} />
+        </section>
+        <section ref={chart} className="wl-chart" aria-label="Chart">
+          {leaderName !== undefined ? (
+            <p className="following">
+              <span>
+                Following <strong>{leaderName}</strong>
+              </span>
+              <button type="button" className="button button-quiet" onClick={act}>
+                Stop following
+              </button>
+            </p>
+          ) : null}
+          {current ? (
+            <TickerView key={current} symbol={current} embedded />
+          ) : (
+            <div className="chart-frame wl-chart-empty">
+              <p>Charts show here once the list has a symbol.</p>
+            </div>
+          )}
+        </section>
+      </div>
+      {dialog}
+    </article>
+  );
+}
