@@ -1,14 +1,16 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import {
+  applyEdit,
   CreateWatchlistSchema,
+  type EditResult,
   LIMITS,
   parseFrame,
   WatchlistClientMessageSchema,
   type WatchlistEdit,
   type WatchlistView,
 } from "./protocol.ts";
-import { applyEdit, colorFor, type EditResult, newList } from "./watchlist-list.ts";
+import { leastUsedColor, newList } from "./watchlist-list.ts";
 
 const list = (symbols: string[], name = "Tech", version = 1): WatchlistView => ({
   id: "abcdefghijklmnop",
@@ -134,11 +136,19 @@ describe("newList", () => {
   });
 });
 
-describe("colorFor", () => {
-  it("gives the same person the same colour and spreads people over the palette", () => {
-    expect(colorFor("abc")).toBe(colorFor("abc"));
-    const colours = new Set(Array.from({ length: 64 }, (_, i) => colorFor(`user-${i}`)));
-    expect(colours.size).toBeGreaterThan(4);
+describe("leastUsedColor", () => {
+  it("gives eight people eight different colours, then starts reusing the least used", () => {
+    const taken: string[] = [];
+    for (let i = 0; i < 8; i++) taken.push(leastUsedColor(taken, `user-${i}`));
+    expect(new Set(taken).size).toBe(8);
+    const ninth = leastUsedColor(taken, "user-8");
+    const tenth = leastUsedColor([...taken, ninth], "user-9");
+    expect(tenth).not.toBe(ninth);
+  });
+
+  it("is the same for the same people and newcomer", () => {
+    expect(leastUsedColor(["#e5484d"], "abc")).toBe(leastUsedColor(["#e5484d"], "abc"));
+    expect(leastUsedColor([], "abc")).toMatch(/^#[0-9a-f]{6}$/);
   });
 });
 

@@ -1,76 +1,5 @@
-/**
- * What a watchlist looks like after an edit: the server-authoritative reducer. Each edit is an
- * intent (add AAPL, move TSLA to 0) that is idempotent, so a client that sends it twice, or
- * after someone else did the same, changes nothing the second time.
- */
-import {
-  ErrorCode,
-  LIMITS,
-  type Role,
-  type WatchlistEdit,
-  type WatchlistView,
-} from "./protocol.ts";
-
-export type EditResult =
-  | { ok: true; list: WatchlistView; changed: boolean }
-  | { ok: false; code: ErrorCode; message: string };
-
-export function applyEdit(list: WatchlistView, edit: WatchlistEdit, role: Role): EditResult {
-  if (role !== "editor") {
-    return {
-      ok: false,
-      code: ErrorCode.forbidden,
-      message: "this is a view link: ask for the edit link to make changes",
-    };
-  }
-  const { symbols } = list;
-  switch (edit.type) {
-    case "add": {
-      if (symbols.includes(edit.symbol)) return unchanged(list);
-      if (symbols.length >= LIMITS.watchlistSymbols) {
-        return {
-          ok: false,
-          code: ErrorCode.full,
-          message: `a list holds at most ${LIMITS.watchlistSymbols} symbols`,
-        };
-      }
-      const at = Math.min(edit.index ?? symbols.length, symbols.length);
-      return changed(list, {
-        symbols: [...symbols.slice(0, at), edit.symbol, ...symbols.slice(at)],
-      });
-    }
-    case "remove": {
-      if (!symbols.includes(edit.symbol)) return unchanged(list);
-      return changed(list, { symbols: symbols.filter((s) => s !== edit.symbol) });
-    }
-    case "move": {
-      const from = symbols.indexOf(edit.symbol);
-      if (from < 0) {
-        return {
-          ok: false,
-          code: ErrorCode.notFound,
-          message: `${edit.symbol} is not in this list`,
-        };
-      }
-      const to = Math.min(edit.index, symbols.length - 1);
-      if (to === from) return unchanged(list);
-      const rest = symbols.filter((s) => s !== edit.symbol);
-      return changed(list, { symbols: [...rest.slice(0, to), edit.symbol, ...rest.slice(to)] });
-    }
-    case "rename": {
-      if (edit.name === list.name) return unchanged(list);
-      return changed(list, { name: edit.name });
-    }
-  }
-}
-
-function unchanged(list: WatchlistView): EditResult {
-  return { ok: true, list, changed: false };
-}
-
-function changed(list: WatchlistView, patch: Partial<WatchlistView>): EditResult {
-  return { ok: true, list: { ...list, ...patch, version: list.version + 1 }, changed: true };
-}
+/** Watchlist pieces only the server needs: new lists and presence colours. */
+import type { WatchlistView } from "./protocol.ts";
 
 /** A new list from a create request: symbols in order, duplicates dropped. */
 export function newList(
@@ -93,8 +22,22 @@ const COLORS = [
   "#d6409f",
 ];
 
-export function colorFor(userId: string): string {
+/**
+ * A colour for someone joining: the palette's least used among the people here, so that faces
+ * stay apart; ties go to the first after a point that depends on the newcomer's id.
+ */
+export function leastUsedColor(taken: readonly string[], userId: string): string {
   let h = 0;
   for (let i = 0; i < userId.length; i++) h = (h * 31 + userId.charCodeAt(i)) >>> 0;
-  return COLORS[h % COLORS.length] as string;
+  let best = "";
+  let bestCount = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < COLORS.length; k++) {
+    const color = COLORS[(h + k) % COLORS.length] as string;
+    const count = taken.filter((c) => c === color).length;
+    if (count < bestCount) {
+      best = color;
+      bestCount = count;
+    }
+  }
+  return best;
 }

@@ -8,13 +8,14 @@
  * it. An edit leaves the pending queue when the server has settled it: acknowledged and seen in
  * a `state`, or refused, which rolls it back and says why.
  */
-import type {
-  PresenceUser,
-  Role,
-  User,
-  WatchlistEdit,
-  WatchlistServerMessage,
-  WatchlistView,
+import {
+  applyEdit,
+  type PresenceUser,
+  type Role,
+  type User,
+  type WatchlistEdit,
+  type WatchlistServerMessage,
+  type WatchlistView,
 } from "../../party/protocol.ts";
 import { readFrame } from "./read-frame.ts";
 
@@ -60,15 +61,10 @@ export function initialWatchlistState(): WatchlistState {
  * Limits (50 symbols, editor rights) are the server's to enforce: a refused edit rolls back.
  */
 export function applyIntent(list: WatchlistView, edit: WatchlistEdit): WatchlistView {
-  if (edit.type === "rename") return edit.name === list.name ? list : { ...list, name: edit.name };
-  const others = list.symbols.filter((s) => s !== edit.symbol);
-  const present = others.length < list.symbols.length;
-  if (edit.type === "remove") return present ? { ...list, symbols: others } : list;
-  // An add of a symbol already there changes nothing; so does a move of one that is not.
-  if (present === (edit.type === "add")) return list;
-  const at = Math.min(edit.index ?? others.length, others.length);
-  others.splice(at, 0, edit.symbol);
-  return others.every((s, i) => s === list.symbols[i]) ? list : { ...list, symbols: others };
+  // The server's own rules, run here so that an edit shows at once; the version is the
+  // server's to give, and an edit it would refuse changes nothing until it says so.
+  const result = applyEdit(list, edit, "editor");
+  return result.ok && result.changed ? { ...result.list, version: list.version } : list;
 }
 
 /** Shows a local edit at once; it is sent with the same `ref`. */
