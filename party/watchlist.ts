@@ -15,6 +15,7 @@ import {
   serverError,
 } from "./http.ts";
 import {
+  applyEdit,
   CLOSE_POLICY,
   type CreatedWatchlist,
   CreateWatchlistSchema,
@@ -32,7 +33,7 @@ import {
   type WatchlistView,
 } from "./protocol.ts";
 import { countFrame, type FrameWindow, RATE_LIMITED_MESSAGE } from "./rate-limit.ts";
-import { applyEdit, colorFor, newList } from "./watchlist-list.ts";
+import { leastUsedColor, newList } from "./watchlist-list.ts";
 
 type Stored = WatchlistView & { keyHash: string; created: number };
 type ConnState = FrameWindow & { user: User; role: Role; focus: string | null };
@@ -44,6 +45,8 @@ export default class WatchlistRoom implements Party.Server {
 
   /** The list as stored; null when this id has no list. */
   private list: Stored | null = null;
+  /** Connections whose handshake (the edit key's hash) is still under way. */
+  private readonly joining = new WeakMap<Party.Connection, Promise<void>>();
 
   constructor(readonly room: Party.Room) {}
 
@@ -97,6 +100,17 @@ export default class WatchlistRoom implements Party.Server {
   }
 
   async onConnect(conn: Party.Connection<ConnState>, ctx: Party.ConnectionContext): Promise<void> {
+    const joined = this.join(conn, ctx);
+    this.joining.set(conn, joined);
+    await joined;
+    this.joining.delete(conn);
+  }
+
+  /** Gives a new connection its role, identity and first state. */
+  private async join(
+    conn: Party.Connection<ConnState>,
+    ctx: Party.ConnectionContext,
+  ): Promise<void> {
     const list = this.list;
     if (!list) {
       conn.close(4404, "there is no watchlist with this id");
@@ -108,7 +122,15 @@ export default class WatchlistRoom implements Party.Server {
       key !== null && safeEqual(await sha256(key), list.keyHash) ? "editor" : "viewer";
     const name = v.safeParse(DisplayNameSchema, params.get("name") ?? "");
     const id = randomToken(6);
-    const user: User = { id, name: name.success ? name.output : "Guest", color: colorFor(id) };
+    const taken: string[] = [];
+    for (const other of this.room.getConnections<ConnState>()) {
+      if (other.state) taken.push(other.state.user.color);
+    }
+    const user: User = {
+      id,
+      name: name.success ? name.output : "Guest",
+      color: leastUsedColor(taken, id),
+    };
     conn.setState({ window: 0, frames: 0, user, role, focus: null });
     conn.send(stateText(list, role, user));
     this.broadcastPresence();
@@ -118,6 +140,8 @@ export default class WatchlistRoom implements Party.Server {
     message: string | ArrayBuffer | ArrayBufferView,
     sender: Party.Connection<ConnState>,
   ): Promise<void> {
+    // A frame that arrives while the key is still being checked waits for the check.
+    await this.joining.get(sender);
     const state = sender.state;
     const list = this.list;
     if (!state || !list) return;
