@@ -150,6 +150,43 @@ describe("applyFrame", () => {
     expect(state.quote?.price).toBe(100);
   });
 
+  it("marks the price stale when the feed goes quiet, and fresh when it speaks again", () => {
+    const live = applyFrame(
+      initialTickerState("BTC-USD"),
+      snapshot(5, [[T0, 101, 1]], { source: "coinbase", status: "live" }),
+    );
+    const quiet = applyFrame(live, {
+      type: "status",
+      symbol: "BTC-USD",
+      status: "live",
+      stale: true,
+    });
+    expect(quiet.quote?.stale).toBe(true);
+    expect(quiet.quote?.price).toBe(101);
+    expect(quiet.seq).toBe(5);
+    const dropped = applyFrame(quiet, {
+      type: "status",
+      symbol: "BTC-USD",
+      status: "reconnecting to coinbase",
+      stale: true,
+    });
+    expect(dropped.feedStatus).toBe("reconnecting to coinbase");
+    const back = applyFrame(dropped, {
+      type: "status",
+      symbol: "BTC-USD",
+      status: "live",
+      stale: false,
+    });
+    expect(back.quote?.stale).toBeUndefined();
+    expect(back.feedStatus).toBe("live");
+    expect(
+      parseServerFrame(
+        JSON.stringify({ type: "status", symbol: "X", status: "live", stale: false }),
+      ),
+    ).not.toBeNull();
+    expect(parseServerFrame(JSON.stringify({ type: "status", symbol: "X" }))).toBeNull();
+  });
+
   it("accepts an empty room (a real feed before its first trade)", () => {
     const state = applyFrame(initialTickerState("BTC-USD"), snapshot(0, [], { candles: [] }));
     expect(state.phase).toBe("ready");

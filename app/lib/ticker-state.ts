@@ -95,6 +95,10 @@ export function parseServerFrame(text: string): TickerServerMessage | null {
       return typeof frame.message === "string" ? (frame as TickerServerMessage) : null;
     case "pong":
       return frame as TickerServerMessage;
+    case "status":
+      return typeof frame.status === "string" && typeof frame.stale === "boolean"
+        ? (frame as TickerServerMessage)
+        : null;
     default:
       // Additive protocol changes may bring new types: ignore them.
       return null;
@@ -161,11 +165,23 @@ export function applyFrame(state: TickerState, frame: TickerServerMessage): Tick
         decimals: decimalsFor([], frame.quote, state.decimals),
       };
     }
+    case "status": {
+      // The feed went quiet, dropped or came back: the price on screen says how fresh it is.
+      const quote = state.quote ? withStale(state.quote, frame.stale) : null;
+      return { ...state, feedStatus: frame.status, quote };
+    }
     case "error":
       return { ...state, lastError: { code: frame.code, message: frame.message } };
     default:
       return state;
   }
+}
+
+function withStale(quote: Quote, stale: boolean): Quote {
+  if (stale) return quote.stale ? quote : { ...quote, stale: true };
+  if (!quote.stale) return quote;
+  const { stale: _, ...fresh } = quote;
+  return fresh;
 }
 
 /** The room was refused (HTTP 4xx): nothing more will come on this socket. */
