@@ -1,0 +1,131 @@
+/**
+ * The client side of a run: a few client processes (`clients.ts`) that together hold every
+ * socket. Sockets are opened a batch at a time across all of them, so that neither server is
+ * hit by thousands of upgrades at once, and the processes' counts are added up at the end.
+ */
+import type { ClientCommands, ClientCounts } from "./clients.ts";
+import { Histogram } from "./histogram.ts";
+import { Rpc } from "./ipc.ts";
+import { forkModule } from "./proc.ts";
+
+export type FleetTotals = Omit<ClientCounts, "delays" | "cpu"> & {
+  delays: Histogram;
+  /** CPU seconds of each client process during the window. */
+  cpu: number[];
+};
+
+export type OpenResult = { requested: number; opened: number; failed: number; error?: string };
+
+export class Fleet {
+  private constructor(private readonly procs: Rpc<ClientCommands>[]) {}
+
+  static async start(count: number, nofile: number): Promise<Fleet> {
+    const procs = Array.from(
+      { length: count },
+      (_, i) =>
+        new Rpc<ClientCommands>(forkModule("clients.ts", { heapMb: 4096, nofile }), `clients ${i}`),
+    );
+    // A first round trip proves each process is up and listening.
+    await Promise.all(procs.map((p) => p.call("quiet", {}, 30_000)));
+    return new Fleet(procs);
+  }
+
+  get pids(): number[] {
+    return this.procs.map((p) => p.pid);
+  }
+
+  /** Opens `urls` `batch` at a time, spread over the processes. */
+  async open(urls: readonly string[], batch: number): Promise<OpenResult> {
+    const result: OpenResult = { requested: urls.length, opened: 0, failed: 0 };
+    for (let from = 0; from < urls.length; from += batch) {
+      const slice = urls.slice(from, from + batch);
+      const shares = this.procs.map((_, i) =>
+        slice.filter((_, k) => (from + k) % this.procs.length === i),
+      );
+      const replies = await Promise.all(
+        this.procs.map((p, i) =>
+          (shares[i] as string[]).length > 0
+            ? p.call("open", { urls: shares[i] as string[] }, 60_000)
+            : { opened: 0, failed: 0 },
+        ),
+      );
+      for (const r of replies) {
+        result.opened += r.opened;
+        result.failed += r.failed;
+        if ("error" in r && r.error && !result.error) result.error = r.error;
+      }
+    }
+    return result;
+  }
+
+  async window(start: number, end: number, deadline: number): Promise<void> {
+    await Promise.all(this.procs.map((p) => p.call("window", { start, end, deadline })));
+  }
+
+  async collect(): Promise<FleetTotals> {
+    const parts = await Promise.all(this.procs.map((p) => p.call("collect", {}, 60_000)));
+    const delays = new Histogram();
+    const totals: FleetTotals = {
+      delivered: 0,
+      late: 0,
+      frames: 0,
+      bytes: 0,
+      gaps: 0,
+      gapTicks: 0,
+      duplicates: 0,
+      duplicateTicks: 0,
+      resyncs: 0,
+      errorFrames: 0,
+      socketErrors: 0,
+      unexpectedCloses: 0,
+      closeCodes: {},
+      open: 0,
+      delays,
+      cpu: [],
+    };
+    for (const part of parts) {
+      for (const key of [
+        "delivered",
+        "late",
+        "frames",
+        "bytes",
+        "gaps",
+        "gapTicks",
+        "duplicates",
+        "duplicateTicks",
+        "resyncs",
+        "errorFrames",
+        "socketErrors",
+        "unexpectedCloses",
+        "open",
+      ] as const) {
+        totals[key] += part[key];
+      }
+      for (const [code, n] of Object.entries(part.closeCodes)) {
+        totals.closeCodes[code] = (totals.closeCodes[code] ?? 0) + n;
+      }
+      delays.add(part.delays);
+      totals.cpu.push(part.cpu);
+    }
+    return totals;
+  }
+
+  /** Ms since any process last received a frame. */
+  async quietMs(): Promise<number> {
+    const q = await Promise.all(this.procs.map((p) => p.call("quiet", {})));
+    return Math.min(...q);
+  }
+
+  async close(): Promise<{ closed: number; clean: number }> {
+    const replies = await Promise.all(this.procs.map((p) => p.call("close", {}, 30_000)));
+    return {
+      closed: replies.reduce((n, r) => n + r.closed, 0),
+      clean: replies.reduce((n, r) => n + r.clean, 0),
+    };
+  }
+
+  /** Closing the IPC channel makes each process exit (`exitWithParent`). */
+  dispose(): void {
+    for (const p of this.procs) p.child.disconnect?.();
+  }
+}

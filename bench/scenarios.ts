@@ -1,0 +1,856 @@
+/**
+ * What the benchmark runs. Streaming scenarios run the project, then the peer, with the same
+ * clients and the same feed settings, never both at once (they would share the two cores).
+ * The push, snapshot and cost scenarios concern the project alone.
+ */
+import type { Fleet, FleetTotals, OpenResult } from "./fleet.ts";
+import { Histogram, percentileOf } from "./histogram.ts";
+import { getJson, httpRequest, keepAliveAgent } from "./http.ts";
+import {
+  cpuByPid,
+  delay,
+  groupMembers,
+  machineCpu,
+  othersCpu,
+  sleepUntil,
+  usageByPid,
+} from "./proc.ts";
+import type { Feed, Measured, Peer, Project } from "./servers.ts";
+import { waitForSubscribers } from "./servers.ts";
+
+export type Context = {
+  project: Project;
+  peer: Peer;
+  feed: Feed;
+  fleet: Fleet;
+  quick: boolean;
+  token: string;
+  log(line: string): void;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Streaming: real clients on rooms fed by the feed
+
+export type StreamSpec = {
+  name: string;
+  title: string;
+  /** Room symbols: `${prefix}0-USD`, `${prefix}1-USD`, … */
+  prefix: string;
+  rooms: number;
+  /** Sockets in all, spread evenly over the rooms (one socket per client). */
+  clients: number;
+  /** Trades per second per room; several rates make several steps on the same sockets. */
+  rates: number[];
+  windowMs: number;
+  warmupMs: number;
+};
+
+export type RoomCost = {
+  storageWritesPerMin: number;
+  alarmsPerMin: number;
+  /** Writes per room over `seconds`, for a verdict that allows for the window's edges. */
+  storageWrites: number;
+  seconds: number;
+};
+
+/**
+ * "At most one storage write a second": a room that writes once a second shows one more write
+ * than whole seconds when the window catches both edges, which is not a second write.
+ */
+export function withinOneWritePerSecond(writes: number, seconds: number): boolean {
+  return writes <= Math.floor(seconds) + 1;
+}
+
+export type StreamStep = {
+  rate: number;
+  windowMs: number;
+  ticksPerSec: number;
+  framesPerSec: number;
+  bytesPerSec: number;
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+  /** Ticks due in the window that reached a client within the grace period after it. */
+  delivered: number;
+  /** Trades due in the window × sockets on their room. */
+  expected: number;
+  share: number;
+  late: number;
+  /** Server CPU over the window, in seconds and in % of one core. */
+  serverCpu: number;
+  serverCpuPct: number;
+  cpuPerTickUs: number | null;
+  rssMb: number;
+  serverSockets: number;
+  /** Memory and sockets of each server process at the end of the window. */
+  processes: { pid: number; comm: string; rssMb: number; sockets: number }[];
+  clientsOpen: number;
+  /** Each client process's CPU in % of one core: near 100 means the clients set the pace. */
+  clientCpuPct: number[];
+  feedLagP99: number | null;
+  /**
+   * The whole machine's busy CPU in % of one core, the part of it spent in interrupts (the
+   * loopback network), and what processes that are not the benchmark's used (other people's
+   * work on a shared machine: noise).
+   */
+  machinePct: number;
+  softirqPct: number;
+  othersPct: number;
+  /** The feed process's CPU in % of one core. */
+  feedCpuPct: number;
+  gaps: number;
+  gapTicks: number;
+  duplicates: number;
+  duplicateTicks: number;
+  resyncs: number;
+  errors: number;
+  closeCodes: Record<string, number>;
+  /** Project only, from the rooms' own counters, averaged over the rooms. */
+  roomCost: RoomCost | null;
+};
+
+export type StreamSide = {
+  target: "project" | "peer";
+  open: OpenResult & { ms: number };
+  idleRssMb: number;
+  steps: StreamStep[];
+  /** partykit rebuilt the rooms during the run: its sockets were dropped by a file change. */
+  reloads: number;
+  /**
+   * Sockets the clients closed at the end, how many the server answered with a close frame
+   * within half a second, and how long after that the upstream subscriptions were gone.
+   */
+  close?: { closed: number; clean: number; upstreamsMs: number };
+  /** Measurements taken, when reloads made the first ones useless. */
+  attempts?: number;
+  /** Why the rates stopped before the last one. */
+  note?: string;
+  error?: string;
+};
+
+export type StreamResult = {
+  kind: "stream";
+  name: string;
+  title: string;
+  rooms: number;
+  clients: number;
+  rates: number[];
+  graceMs: number;
+  project: StreamSide;
+  peer: StreamSide;
+  ratios: Ratios[];
+};
+
+const OPEN_BATCH = 200;
+const MB = 1024 * 1024;
+
+export async function runStream(ctx: Context, spec: StreamSpec): Promise<StreamResult> {
+  const graceMs = ctx.quick ? 500 : 1000;
+  const project = await projectSide(ctx, spec, graceMs);
+  const peer = await streamSide(ctx, spec, ctx.peer, graceMs);
+  return {
+    kind: "stream",
+    name: spec.name,
+    title: spec.title,
+    rooms: spec.rooms,
+    clients: spec.clients,
+    rates: spec.rates,
+    graceMs,
+    project,
+    peer,
+    ratios: project.steps.flatMap((p) => {
+      const q = peer.steps.find((s) => s.rate === p.rate);
+      return q ? [ratiosOf(p, q)] : [];
+    }),
+  };
+}
+
+/** Project ÷ peer at the same rate: below 1 means the project needs less (or delivers less). */
+export type Ratios = {
+  rate: number;
+  ticksPerSec: number | null;
+  framesPerSec: number | null;
+  p50: number | null;
+  p99: number | null;
+  share: number | null;
+  cpuPerTick: number | null;
+  rss: number | null;
+  sockets: number | null;
+};
+
+function ratiosOf(p: StreamStep, q: StreamStep): Ratios {
+  const r = (a: number | null, b: number | null) =>
+    a === null || b === null || b === 0 ? null : a / b;
+  return {
+    rate: p.rate,
+    ticksPerSec: r(p.ticksPerSec, q.ticksPerSec),
+    framesPerSec: r(p.framesPerSec, q.framesPerSec),
+    p50: r(p.p50, q.p50),
+    p99: r(p.p99, q.p99),
+    share: r(p.share, q.share),
+    cpuPerTick: r(p.cpuPerTickUs, q.cpuPerTickUs),
+    rss: r(p.rssMb, q.rssMb),
+    sockets: r(p.serverSockets, q.serverSockets),
+  };
+}
+
+/**
+ * partykit dev rebuilds and restarts the rooms when a file under party/ changes (other people
+ * work in this tree), which drops every socket: such a measurement is thrown away and taken
+ * again, up to three times.
+ */
+async function projectSide(ctx: Context, spec: StreamSpec, graceMs: number): Promise<StreamSide> {
+  for (let attempt = 1; ; attempt++) {
+    const side = await streamSide(ctx, spec, ctx.project, graceMs);
+    side.attempts = attempt;
+    if (side.reloads === 0 || attempt >= 3) return side;
+    ctx.log(`  partykit reloaded (a file under party/ changed): measuring again`);
+    await delay(2000);
+  }
+}
+
+async function streamSide(
+  ctx: Context,
+  spec: StreamSpec,
+  server: Measured,
+  graceMs: number,
+): Promise<StreamSide> {
+  const { feed, fleet } = ctx;
+  const isProject = server.name === "project";
+  const symbols = Array.from({ length: spec.rooms }, (_, i) => `${spec.prefix}${i}-USD`);
+  const perRoom = new Map<string, number>(symbols.map((s) => [s, 0]));
+  const urls: string[] = [];
+  for (let k = 0; k < spec.clients; k++) {
+    const symbol = symbols[k % symbols.length] as string;
+    perRoom.set(symbol, (perRoom.get(symbol) ?? 0) + 1);
+    urls.push(server.wsUrl(symbol));
+  }
+  const reloadsBefore = isProject ? ctx.project.reloads() : 0;
+  const side: StreamSide = {
+    target: server.name,
+    open: { requested: urls.length, opened: 0, failed: 0, ms: 0 },
+    idleRssMb: server.usage(false).rss / MB,
+    steps: [],
+    reloads: 0,
+  };
+  ctx.log(`${spec.name} · ${server.name}: ${spec.clients} clients on ${spec.rooms} room(s)`);
+  try {
+    await feed.call("configure", { products: symbols, rate: spec.rates[0] as number });
+    if (isProject) await checkSources(ctx, symbols, false);
+
+    const opening = Date.now();
+    const open = await fleet.open(urls, OPEN_BATCH);
+    side.open = { ...open, ms: Date.now() - opening };
+    ctx.log(`  ${open.opened}/${open.requested} sockets open in ${side.open.ms} ms`);
+    if (open.opened === 0) throw new Error(`no socket opened: ${open.error ?? "?"}`);
+    await waitForSubscribers(feed, symbols, (n) => n >= 1, 20_000, "every room to subscribe");
+
+    for (const [i, rate] of spec.rates.entries()) {
+      await feed.call("start", { rate });
+      await delay(spec.warmupMs);
+      if (isProject && i === 0) await checkSources(ctx, symbols, true);
+      const step = await measureStep(ctx, server, symbols, perRoom, rate, spec.windowMs, graceMs);
+      side.steps.push(step);
+      ctx.log(`  ${describeStep(step)}`);
+      await feed.call("pause", {});
+      if (i === spec.rates.length - 1) break;
+      if (saturated(step)) {
+        side.note = `saturated at ${rate} trades/s: higher rates not run`;
+        ctx.log(`  ${side.note}`);
+        break;
+      }
+      if (!(await waitQuiet(fleet, 10_000))) {
+        side.note = `still sending 10 s after ${rate} trades/s stopped: higher rates not run`;
+        ctx.log(`  ${side.note}`);
+        break;
+      }
+    }
+  } catch (err) {
+    side.error = err instanceof Error ? err.message : String(err);
+    ctx.log(`  failed: ${side.error}`);
+  } finally {
+    await feed.call("pause", {}).catch(() => undefined);
+    const closing = await fleet.close().catch(() => ({ closed: 0, clean: 0 }));
+    side.close = { ...closing, upstreamsMs: 0 };
+    const closed = Date.now();
+    if (isProject) side.reloads = ctx.project.reloads() - reloadsBefore;
+    // Rooms (and the peer) close their upstream when the last client leaves.
+    await waitForSubscribers(feed, symbols, (n) => n === 0, 20_000, "upstreams to close").catch(
+      (err: Error) => ctx.log(`  note: ${err.message}`),
+    );
+    side.close.upstreamsMs = Date.now() - closed;
+  }
+  return side;
+}
+
+async function measureStep(
+  ctx: Context,
+  server: Measured,
+  symbols: string[],
+  perRoom: Map<string, number>,
+  rate: number,
+  windowMs: number,
+  graceMs: number,
+): Promise<StreamStep> {
+  const { feed, fleet } = ctx;
+  const isProject = server.name === "project";
+  // The rooms' counters are read just outside the window, so reading them costs it nothing.
+  const stats0 = isProject ? await allRoomStats(ctx, symbols) : null;
+  const start = Date.now() + 50;
+  const end = start + windowMs;
+  await Promise.all([fleet.window(start, end, end + graceMs), feed.call("window", { start, end })]);
+  // Everything the benchmark runs, including the server not being measured, is "ours".
+  const ours = new Set<number>([
+    process.pid,
+    process.ppid,
+    ...fleet.pids,
+    feed.pid,
+    ...ctx.peer.pids(),
+    ...groupMembers(ctx.project.pgid).map((m) => m.pid),
+  ]);
+
+  await sleepUntil(start);
+  const cpu0 = server.usage(false).cpu;
+  const all0 = cpuByPid();
+  const machine0 = machineCpu();
+
+  await sleepUntil(end);
+  const cpu1 = server.usage(false).cpu;
+  const all1 = cpuByPid();
+  const machine1 = machineCpu();
+  const usage = server.usage(true);
+  const stats1 = isProject ? await allRoomStats(ctx, symbols) : null;
+  const processes = usageByPid(server.pids()).map((u) => ({
+    pid: u.pid,
+    comm: u.comm,
+    rssMb: u.rss / MB,
+    sockets: u.sockets,
+  }));
+
+  await sleepUntil(end + graceMs);
+  const totals = await fleet.collect();
+  const counts = await feed.call("counts", {});
+
+  let expected = 0;
+  for (const symbol of symbols) {
+    expected += (counts.due[symbol] ?? 0) * (perRoom.get(symbol) ?? 0);
+  }
+  const seconds = windowMs / 1000;
+  const serverCpu = cpu1 - cpu0;
+  const serverCpuPct = (serverCpu / seconds) * 100;
+  const feedLag = new Histogram();
+  feedLag.add(counts.lag);
+  return {
+    rate,
+    windowMs,
+    ticksPerSec: totals.delivered / seconds,
+    framesPerSec: totals.frames / seconds,
+    bytesPerSec: totals.bytes / seconds,
+    p50: totals.delays.percentile(50),
+    p99: totals.delays.percentile(99),
+    max: totals.delays.max(),
+    delivered: totals.delivered,
+    expected,
+    share: expected > 0 ? totals.delivered / expected : 0,
+    late: totals.late,
+    serverCpu,
+    serverCpuPct,
+    cpuPerTickUs: totals.delivered > 0 ? (serverCpu / totals.delivered) * 1e6 : null,
+    rssMb: usage.rss / MB,
+    serverSockets: usage.sockets,
+    processes,
+    clientsOpen: totals.open,
+    clientCpuPct: totals.cpu.map((c) => (c / seconds) * 100),
+    feedLagP99: feedLag.percentile(99),
+    machinePct: ((machine1.busy - machine0.busy) / seconds) * 100,
+    softirqPct: ((machine1.softirq - machine0.softirq) / seconds) * 100,
+    othersPct: (othersCpu(all0, all1, ours) / seconds) * 100,
+    feedCpuPct: (((all1.get(feed.pid) ?? 0) - (all0.get(feed.pid) ?? 0)) / seconds) * 100,
+    gaps: totals.gaps,
+    gapTicks: totals.gapTicks,
+    duplicates: totals.duplicates,
+    duplicateTicks: totals.duplicateTicks,
+    resyncs: totals.resyncs,
+    errors: errorsOf(totals),
+    closeCodes: totals.closeCodes,
+    roomCost: stats0 && stats1 ? costPerMinute(stats0, stats1) : null,
+  };
+}
+
+function errorsOf(t: FleetTotals): number {
+  return t.socketErrors + t.errorFrames + t.unexpectedCloses;
+}
+
+/**
+ * Past this a server has fallen behind for good in an open-loop run: its backlog only grows,
+ * and a higher rate would measure the backlog, not the rate.
+ */
+function saturated(step: StreamStep): boolean {
+  return step.share < 0.9 || step.p99 === null || step.p99 > 1000;
+}
+
+/** After a step, the servers drain what they still hold before the next rate starts. */
+async function waitQuiet(fleet: Fleet, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await fleet.quietMs()) >= 300) return true;
+    await delay(100);
+  }
+  return false;
+}
+
+type SnapshotHead = { source?: string; status?: string; quote?: unknown; seq?: number };
+
+/**
+ * The rooms must take the feed: `source` is "coinbase" from the start (FEEDS), and once trades
+ * flow the snapshot has a quote. Otherwise the run would measure a simulator.
+ */
+async function checkSources(ctx: Context, symbols: string[], live: boolean): Promise<void> {
+  const agent = keepAliveAgent(4);
+  try {
+    for (const symbol of symbols) {
+      const snap = await getJson<SnapshotHead>(
+        agent,
+        `${ctx.project.url}/parties/ticker/${symbol}`,
+      );
+      if (snap.source !== "coinbase") {
+        throw new Error(`${symbol} has source "${snap.source}", not "coinbase": FEEDS not applied`);
+      }
+      if (live && snap.quote == null) {
+        throw new Error(`${symbol} has no quote after the warm-up: the feed did not reach it`);
+      }
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
+function describeStep(s: StreamStep): string {
+  const fmt = (n: number | null) => (n === null ? "–" : String(n));
+  return [
+    `${s.rate}/s:`,
+    `${Math.round(s.ticksPerSec).toLocaleString("en")} ticks/s`,
+    `${Math.round(s.framesPerSec).toLocaleString("en")} frames/s`,
+    `p50 ${fmt(s.p50)} ms p99 ${fmt(s.p99)} ms max ${fmt(s.max)} ms`,
+    `${(s.share * 100).toFixed(2)}% arrived`,
+    `cpu ${s.serverCpuPct.toFixed(0)}%`,
+    `${s.cpuPerTickUs?.toFixed(2) ?? "–"} µs/tick`,
+    `clients ${s.clientCpuPct.map((c) => c.toFixed(0)).join("+")}%`,
+    `feed ${s.feedCpuPct.toFixed(0)}% (p99 lag ${fmt(s.feedLagP99)} ms)`,
+    `others ${s.othersPct.toFixed(0)}%`,
+    s.gaps + s.duplicates > 0 ? `GAPS ${s.gaps} DUPS ${s.duplicates}` : "",
+    s.errors > 0 ? `errors ${s.errors}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rooms' own counters (`GET /parties/ticker/:symbol?stats`)
+
+export type RoomStats = {
+  since: number;
+  storageWrites: number;
+  alarms: number;
+  frames?: number;
+  sends?: number;
+  ticks?: number;
+  subscribers?: number;
+};
+
+async function roomStats(url: string, symbol: string): Promise<RoomStats | null> {
+  const agent = keepAliveAgent(1);
+  try {
+    const res = await httpRequest(agent, "GET", `${url}/parties/ticker/${symbol}?stats`);
+    if (res.status !== 200) return null;
+    const body = JSON.parse(res.text) as Partial<RoomStats>;
+    return typeof body.storageWrites === "number" && typeof body.alarms === "number"
+      ? (body as RoomStats)
+      : null;
+  } catch {
+    return null;
+  } finally {
+    agent.destroy();
+  }
+}
+
+type StatsReading = { at: number; rooms: Map<string, RoomStats> };
+
+async function allRoomStats(ctx: Context, symbols: string[]): Promise<StatsReading | null> {
+  const rooms = new Map<string, RoomStats>();
+  for (const symbol of symbols) {
+    const stats = await roomStats(ctx.project.url, symbol);
+    if (!stats) return null;
+    rooms.set(symbol, stats);
+  }
+  return { at: Date.now(), rooms };
+}
+
+/** Writes and alarms per room per minute between two readings of every room's counters. */
+function costPerMinute(a: StatsReading, b: StatsReading): RoomCost | null {
+  const minutes = (b.at - a.at) / 60_000;
+  let writes = 0;
+  let alarms = 0;
+  for (const [symbol, before] of a.rooms) {
+    const after = b.rooms.get(symbol);
+    // A restarted room instance counts from zero again: its difference means nothing.
+    if (!after || after.since !== before.since) return null;
+    writes += after.storageWrites - before.storageWrites;
+    alarms += after.alarms - before.alarms;
+  }
+  const rooms = a.rooms.size;
+  if (rooms === 0 || minutes <= 0) return null;
+  return {
+    storageWritesPerMin: writes / rooms / minutes,
+    alarmsPerMin: alarms / rooms / minutes,
+    storageWrites: writes / rooms,
+    seconds: minutes * 60,
+  };
+}
+
+/**
+ * Runs a project-only scenario again when partykit reloaded the rooms during it (a file under
+ * party/ changed): a reload drops sockets and counters, so its figures would mean nothing.
+ */
+export async function withReloadRetry<T extends object>(
+  ctx: Context,
+  name: string,
+  run: (attempt: number) => Promise<T>,
+): Promise<T & { attempts: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const before = ctx.project.reloads();
+    const result = await run(attempt);
+    if (ctx.project.reloads() === before || attempt >= 3) return { ...result, attempts: attempt };
+    ctx.log(`${name}: partykit reloaded (a file under party/ changed): measuring again`);
+    await delay(2000);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pushes: POST /parties/ticker/:symbol with INGEST_TOKEN
+
+export type PushCase = {
+  batch: number;
+  concurrency: number;
+  requests: number;
+  ticks: number;
+  seconds: number;
+  requestsPerSec: number;
+  ticksPerSec: number;
+  p50: number | null;
+  p99: number | null;
+  errors: number;
+  firstError?: string;
+  serverCpuPerRequestUs: number | null;
+};
+
+export type PushResult = { kind: "push"; name: "push"; title: string; cases: PushCase[] };
+
+export async function runPush(ctx: Context): Promise<PushResult> {
+  const seconds = ctx.quick ? 0.75 : 4;
+  const cases: PushCase[] = [];
+  for (const batch of [1, 10, 100]) {
+    for (const concurrency of [1, 4]) {
+      cases.push(await pushCase(ctx, batch, concurrency, seconds));
+      const c = cases[cases.length - 1] as PushCase;
+      ctx.log(
+        `push ${batch} tick(s) × ${concurrency} at once: ${c.requestsPerSec.toFixed(0)} req/s, ${c.ticksPerSec.toFixed(0)} ticks/s, p50 ${c.p50?.toFixed(1)} ms p99 ${c.p99?.toFixed(1)} ms${c.errors ? `, ${c.errors} errors (${c.firstError})` : ""}`,
+      );
+    }
+  }
+  return { kind: "push", name: "push", title: "Push path", cases };
+}
+
+async function pushCase(
+  ctx: Context,
+  batch: number,
+  concurrency: number,
+  seconds: number,
+): Promise<PushCase> {
+  const agent = keepAliveAgent(concurrency);
+  const headers = { authorization: `Bearer ${ctx.token}` };
+  // Each concurrent pusher has its own room, as a bridge pushing several symbols would.
+  const rooms = Array.from({ length: concurrency }, (_, k) => `PUSH${batch}X${concurrency}N${k}`);
+  const lastTime = new Map<string, number>();
+  const body = (symbol: string) => {
+    const t = Math.max(Date.now(), lastTime.get(symbol) ?? 0);
+    lastTime.set(symbol, t);
+    const ticks = Array.from({ length: batch }, (_, i) => [t, 100 + ((i * 7) % 50) / 100, 1]);
+    return JSON.stringify({ ticks });
+  };
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const push = async (symbol: string, record: boolean) => {
+    try {
+      const res = await httpRequest(agent, "POST", `${ctx.project.url}/parties/ticker/${symbol}`, {
+        body: body(symbol),
+        headers,
+      });
+      if (res.status !== 200) throw new Error(`HTTP ${res.status} ${res.text.slice(0, 120)}`);
+      if (record) latencies.push(res.ms);
+    } catch (err) {
+      errors++;
+      firstError ??= (err as Error).message;
+    }
+  };
+  try {
+    // The first push creates the room and switches it from simulated to pushed prices.
+    for (const room of rooms) await push(room, false);
+    errors = 0;
+    firstError = undefined;
+    const cpu0 = ctx.project.usage(false).cpu;
+    const started = performance.now();
+    const end = started + seconds * 1000;
+    await Promise.all(
+      rooms.map(async (room) => {
+        while (performance.now() < end) await push(room, true);
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    const cpu = ctx.project.usage(false).cpu - cpu0;
+    const requests = latencies.length;
+    return {
+      batch,
+      concurrency,
+      requests,
+      ticks: requests * batch,
+      seconds: elapsed,
+      requestsPerSec: requests / elapsed,
+      ticksPerSec: (requests * batch) / elapsed,
+      p50: percentileOf(latencies, 50),
+      p99: percentileOf(latencies, 99),
+      errors,
+      ...(firstError ? { firstError } : {}),
+      serverCpuPerRequestUs: requests > 0 ? (cpu / requests) * 1e6 : null,
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots: GET /parties/ticker/:symbol
+
+export type SnapshotResult = {
+  kind: "snapshot";
+  name: "snapshot";
+  title: string;
+  cold: {
+    samples: number;
+    p50: number | null;
+    p99: number | null;
+    max: number | null;
+    bytes: number;
+  };
+  warm: { samples: number; p50: number | null; p99: number | null; bytes: number };
+};
+
+export async function runSnapshot(ctx: Context, attempt = 1): Promise<SnapshotResult> {
+  const coldCount = ctx.quick ? 5 : 20;
+  const warmCount = ctx.quick ? 100 : 500;
+  const agent = keepAliveAgent(1);
+  try {
+    // Simulated rooms: the first request creates the room and backfills a day of candles.
+    const cold: number[] = [];
+    let coldBytes = 0;
+    for (let k = 0; k < coldCount; k++) {
+      const res = await httpRequest(
+        agent,
+        "GET",
+        `${ctx.project.url}/parties/ticker/COLD${attempt}N${k}`,
+      );
+      if (res.status !== 200) throw new Error(`cold GET: HTTP ${res.status}`);
+      cold.push(res.ms);
+      coldBytes = res.text.length;
+    }
+    const warm: number[] = [];
+    let warmBytes = 0;
+    for (let k = 0; k < warmCount; k++) {
+      const res = await httpRequest(
+        agent,
+        "GET",
+        `${ctx.project.url}/parties/ticker/COLD${attempt}N0`,
+      );
+      if (res.status !== 200) throw new Error(`warm GET: HTTP ${res.status}`);
+      warm.push(res.ms);
+      warmBytes = res.text.length;
+    }
+    const result: SnapshotResult = {
+      kind: "snapshot",
+      name: "snapshot",
+      title: "Snapshot latency (HTTP GET)",
+      cold: {
+        samples: cold.length,
+        p50: percentileOf(cold, 50),
+        p99: percentileOf(cold, 99),
+        max: Math.max(...cold),
+        bytes: coldBytes,
+      },
+      warm: {
+        samples: warm.length,
+        p50: percentileOf(warm, 50),
+        p99: percentileOf(warm, 99),
+        bytes: warmBytes,
+      },
+    };
+    ctx.log(
+      `snapshot cold p50 ${result.cold.p50?.toFixed(1)} ms p99 ${result.cold.p99?.toFixed(1)} ms, warm p50 ${result.warm.p50?.toFixed(2)} ms p99 ${result.warm.p99?.toFixed(2)} ms (${(warmBytes / 1024).toFixed(0)} KiB)`,
+    );
+    return result;
+  } finally {
+    agent.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost counters inside the rooms, with and without subscribers
+
+export type CostPhase = {
+  seconds: number;
+  storageWrites: number;
+  alarms: number;
+  storageWritesPerMin: number;
+  alarmsPerMin: number;
+  frames: number | null;
+  ticks: number | null;
+  subscribers: number | null;
+  /** Times the room's instance was replaced during the span. */
+  restarts: number;
+};
+
+export type CostRoom = {
+  symbol: string;
+  source: "sim" | "coinbase";
+  watched: CostPhase | null;
+  idle: CostPhase | null;
+  /** Feed room: the upstream socket was closed when the last subscriber left. */
+  upstreamClosed?: boolean;
+  note?: string;
+};
+
+export type CostResult = {
+  kind: "cost";
+  name: "cost";
+  title: string;
+  available: boolean;
+  reason?: string;
+  feedRate: number;
+  rooms: CostRoom[];
+};
+
+export async function runCost(ctx: Context): Promise<CostResult> {
+  const seconds = ctx.quick ? 3 : 20;
+  const subscribers = 10;
+  const feedRate = 50;
+  const sim = "AAPL";
+  const fed = "BENCHC0-USD";
+  const result: CostResult = {
+    kind: "cost",
+    name: "cost",
+    title: "Cost counters inside the rooms",
+    available: false,
+    feedRate,
+    rooms: [
+      { symbol: sim, source: "sim", watched: null, idle: null },
+      { symbol: fed, source: "coinbase", watched: null, idle: null },
+    ],
+  };
+  const symbols = [sim, fed];
+  if (!(await roomStats(ctx.project.url, sim))) {
+    result.reason = "the rooms do not answer GET ?stats with counters yet";
+    ctx.log(`cost: n/a (${result.reason})`);
+    return result;
+  }
+  result.available = true;
+  try {
+    await ctx.feed.call("configure", { products: [fed], rate: feedRate });
+    await ctx.feed.call("start", {});
+    const urls = symbols.flatMap((s) =>
+      Array.from({ length: subscribers }, () => ctx.project.wsUrl(s)),
+    );
+    await ctx.fleet.open(urls, OPEN_BATCH);
+    await waitForSubscribers(ctx.feed, [fed], (n) => n >= 1, 20_000, "the feed room to subscribe");
+    await delay(1000);
+    const watched = await costWindow(ctx, symbols, seconds);
+    await ctx.fleet.close();
+    // The last subscriber leaving stores the room once and clears its alarm; then silence.
+    await delay(2000);
+    const subs = await ctx.feed.call("subscribers", {});
+    const idle = await costWindow(ctx, symbols, seconds);
+    for (const room of result.rooms) {
+      room.watched = watched.get(room.symbol) ?? null;
+      room.idle = idle.get(room.symbol) ?? null;
+      if (!room.watched || !room.idle) room.note = "the room's counters could not be read";
+    }
+    const fedRoom = result.rooms[1] as CostRoom;
+    fedRoom.upstreamClosed = (subs[fed] ?? 0) === 0;
+  } finally {
+    await ctx.feed.call("pause", {}).catch(() => undefined);
+    await ctx.fleet.close().catch(() => undefined);
+  }
+  for (const room of result.rooms) {
+    const w = room.watched;
+    const i = room.idle;
+    ctx.log(
+      `cost ${room.symbol}: watched ${w ? `${w.storageWritesPerMin.toFixed(1)} writes/min, ${w.alarmsPerMin.toFixed(1)} alarms/min` : "–"}; unwatched ${i ? `${i.storageWrites} writes, ${i.alarms} alarms in ${i.seconds.toFixed(0)} s` : "–"}${room.note ? ` (${room.note})` : ""}`,
+    );
+  }
+  return result;
+}
+
+/** Counters are read this often, so that a span is covered even if an instance restarts. */
+const COST_POLL_MS = 2000;
+
+/**
+ * Sums each room's counters over `seconds`, read every COST_POLL_MS. When an instance is
+ * replaced between two readings (workerd evicts an idle one; the next request starts a new
+ * one), the new instance's counters all belong to the span, since it started within it.
+ */
+async function costWindow(
+  ctx: Context,
+  symbols: string[],
+  seconds: number,
+): Promise<Map<string, CostPhase>> {
+  type Sum = { last: RoomStats; writes: number; alarms: number; frames: number; ticks: number };
+  const sums = new Map<string, Sum & { restarts: number }>();
+  for (const s of symbols) {
+    const stats = await roomStats(ctx.project.url, s);
+    if (stats) sums.set(s, { last: stats, writes: 0, alarms: 0, frames: 0, ticks: 0, restarts: 0 });
+  }
+  const started = Date.now();
+  const end = started + seconds * 1000;
+  while (Date.now() < end) {
+    await delay(Math.min(COST_POLL_MS, end - Date.now()));
+    for (const [s, sum] of sums) {
+      const now = await roomStats(ctx.project.url, s);
+      if (!now) continue;
+      const base: RoomStats =
+        now.since === sum.last.since
+          ? sum.last
+          : { since: now.since, storageWrites: 0, alarms: 0, frames: 0, ticks: 0 };
+      if (now.since !== sum.last.since) sum.restarts++;
+      sum.writes += now.storageWrites - base.storageWrites;
+      sum.alarms += now.alarms - base.alarms;
+      sum.frames += (now.frames ?? 0) - (base.frames ?? 0);
+      sum.ticks += (now.ticks ?? 0) - (base.ticks ?? 0);
+      sum.last = now;
+    }
+  }
+  const elapsed = (Date.now() - started) / 1000;
+  const out = new Map<string, CostPhase>();
+  for (const [s, sum] of sums) {
+    out.set(s, {
+      seconds: elapsed,
+      storageWrites: sum.writes,
+      alarms: sum.alarms,
+      storageWritesPerMin: (sum.writes / elapsed) * 60,
+      alarmsPerMin: (sum.alarms / elapsed) * 60,
+      frames: sum.frames,
+      ticks: sum.ticks,
+      subscribers: typeof sum.last.subscribers === "number" ? sum.last.subscribers : null,
+      restarts: sum.restarts,
+    });
+  }
+  return out;
+}
