@@ -537,6 +537,9 @@ export async function writeDocs(run: RunResults): Promise<string> {
         if (side.note) parts.push(`${side.target}: ${side.note}.`);
       }
       parts.push(closeLine(r));
+      parts.push(
+        `Memory before the clients connected: project ${r.project.idleRssMb.toFixed(0)} MB, peer ${r.peer.idleRssMb.toFixed(0)} MB (one server of each serves the whole run, so what earlier scenarios left behind is included).`,
+      );
     }
     if (r.kind === "push") {
       parts.push(`### ${r.title}`);
