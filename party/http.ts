@@ -101,3 +101,18 @@ export function serverError(what: string, err: unknown): Response {
     "the room could not handle this request; nothing was changed",
   );
 }
+
+/** The part of a connection `answerClose` needs. */
+type Closable = { close(code?: number, reason?: string): void };
+
+/**
+ * Completes the closing handshake: with hibernating sockets the runtime leaves a client's
+ * close frame unanswered unless the room answers it, and the client waits out its own timeout.
+ */
+export function answerClose(conn: Closable): void {
+  try {
+    conn.close(1000, "closed");
+  } catch {
+    // Already closed.
+  }
+}

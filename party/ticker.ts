@@ -8,6 +8,7 @@
  */
 import type * as Party from "partykit/server";
 import {
+  answerClose,
   decodeRoomId,
   httpError,
   json,
@@ -185,7 +186,8 @@ export default class TickerRoom implements Party.Server {
     });
   }
 
-  async onClose(): Promise<void> {
+  async onClose(conn: Party.Connection): Promise<void> {
+    answerClose(conn);
     if (this.hasSubscribers()) return;
     this.stopTimers();
     this.stopUpstream();
@@ -194,8 +196,8 @@ export default class TickerRoom implements Party.Server {
     await this.room.storage.deleteAlarm();
   }
 
-  async onError(): Promise<void> {
-    await this.onClose();
+  async onError(conn: Party.Connection): Promise<void> {
+    await this.onClose(conn);
   }
 
   async onAlarm(): Promise<void> {
@@ -259,7 +261,7 @@ export default class TickerRoom implements Party.Server {
     // `FEEDS` may have changed since the room last ran; pushed prices stay what they are.
     const wanted = this.wantedSource(meta.symbol);
     if (meta.source !== "push" && meta.source !== wanted) await this.switchSource(wanted);
-    else this.useSource(meta.source);
+    else this.adoptSource(meta.source);
   }
 
   /** First use of a room: store its symbol (alarms cannot read the room id) and its history. */
@@ -298,11 +300,11 @@ export default class TickerRoom implements Party.Server {
     }
     meta.source = source;
     meta.cursor = now;
-    this.useSource(source);
+    this.adoptSource(source);
     await this.flush(dropped);
   }
 
-  private useSource(source: Source): void {
+  private adoptSource(source: Source): void {
     const meta = this.meta as Meta;
     this.sim = source === "sim" ? new Simulator(meta.symbol) : null;
     const adapter = EXCHANGES[source as keyof typeof EXCHANGES] as ExchangeAdapter | undefined;
@@ -654,7 +656,7 @@ export default class TickerRoom implements Party.Server {
       this.sim = before.sim;
       throw err;
     }
-    if (switching) this.useSource("push");
+    if (switching) this.adoptSource("push");
     const now = Date.now();
     if (switching) this.resyncAll(now);
     else this.queueTicks(ticks, now);

@@ -6,6 +6,7 @@
 import type * as Party from "partykit/server";
 import * as v from "valibot";
 import {
+  answerClose,
   decodeRoomId,
   httpError,
   json,
@@ -196,12 +197,13 @@ export default class WatchlistRoom implements Party.Server {
       send(sender, { type: "ack", ref: msg.ref, version: result.list.version });
   }
 
-  onClose(): void {
+  onClose(conn: Party.Connection): void {
+    answerClose(conn);
     this.broadcastPresence();
   }
 
-  onError(): void {
-    this.broadcastPresence();
+  onError(conn: Party.Connection): void {
+    this.onClose(conn);
   }
 
   private async create(req: Party.Request): Promise<Response> {
