@@ -14,6 +14,12 @@ import { removeSocket, setSocketState, updateSocketState } from "./connection-st
  */
 const MIN_RECONNECT_DELAY = 1000 + Math.random() * 2000;
 const MAX_RECONNECT_DELAY = 15_000;
+/**
+ * A room opening for the first time builds its history before it answers, and a page of 50
+ * rows opens 50 of them on one server: giving up after partysocket's default 4 s only adds
+ * the same work again.
+ */
+const CONNECT_TIMEOUT = 10_000;
 
 export type Refusal = { status: number; message: string };
 
@@ -54,6 +60,7 @@ export function useRoomSocket(options: Options): PartySocket {
     protocol: location.protocol === "https:" ? "wss" : "ws",
     minReconnectionDelay: MIN_RECONNECT_DELAY,
     maxReconnectionDelay: MAX_RECONNECT_DELAY,
+    connectionTimeout: CONNECT_TIMEOUT,
     enabled: live,
     onOpen() {
       everOpened.current = true;
