@@ -5,11 +5,11 @@
  * the next one. How long they may wait grows with the sockets a frame goes to, so that a busy
  * room's sends per second stay bounded while a small room stays instant. Measured here, a send
  * costs a room about three times what a frame costs a plain Node `ws` server, so a busy room
- * must fold six or more ticks into each frame to spend half the CPU per tick that one does.
+ * must fold about ten ticks into each frame to spend half the CPU per tick that one does.
  */
 
 /** Sends per second one room aims to stay under when trades arrive faster than that. */
-export const SEND_BUDGET_PER_SECOND = 6_000;
+export const SEND_BUDGET_PER_SECOND = 5_000;
 /** The shortest wait: ticks this close together share a frame even in a small room. */
 export const MIN_WINDOW_MS = 4;
 /** The longest wait, well inside a 100 ms p99 for tick-to-client delay. */
