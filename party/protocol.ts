@@ -181,9 +181,9 @@ export type TickerServerMessage =
 // Client to ticker room: nothing is required. Additive extensions: `ping` for clients that
 // measure their clock offset and round trip, `resync` for a fresh snapshot after a gap.
 
-const Ref = v.pipe(v.string(), v.maxLength(64));
+const Ref = /* @__PURE__ */ v.pipe(v.string(), v.maxLength(64));
 
-export const TickerClientMessageSchema = v.variant("type", [
+export const TickerClientMessageSchema = /* @__PURE__ */ v.variant("type", [
   v.object({ type: v.literal("ping"), ref: v.optional(Ref) }),
   v.object({ type: v.literal("resync") }),
 ]);
@@ -192,6 +192,7 @@ export type TickerClientMessage = v.InferOutput<typeof TickerClientMessageSchema
 // ---------------------------------------------------------------------------------------------
 // Push ingest
 
+/* @__NO_SIDE_EFFECTS__ */
 const positive = (what: string) =>
   v.pipe(
     v.number(`${what} must be a number`),
@@ -199,7 +200,7 @@ const positive = (what: string) =>
     v.gtValue(0, `${what} must be positive`),
   );
 
-export const TickSchema = v.strictTuple(
+export const TickSchema = /* @__PURE__ */ v.strictTuple(
   [
     v.pipe(
       v.number("time must be a number of epoch milliseconds"),
@@ -212,7 +213,7 @@ export const TickSchema = v.strictTuple(
   "a tick is [time, price, size]",
 );
 
-export const IngestBodySchema = v.object(
+export const IngestBodySchema = /* @__PURE__ */ v.object(
   {
     ticks: v.pipe(
       v.array(TickSchema, "ticks must be an array of [time, price, size]"),
@@ -326,7 +327,7 @@ export type WatchlistServerMessage =
   | ErrorMessage
   | PongMessage;
 
-const SymbolField = v.pipe(
+const SymbolField = /* @__PURE__ */ v.pipe(
   v.string("symbol must be a string"),
   v.check(
     (s) => SYMBOL_PATTERN.test(s),
@@ -338,20 +339,20 @@ const SymbolField = v.pipe(
     },
   ),
 );
-const IndexField = v.pipe(
+const IndexField = /* @__PURE__ */ v.pipe(
   v.number("index must be a number"),
   v.safeInteger("index must be a whole number"),
   v.minValue(0, "index must not be negative"),
 );
-const ListNameField = v.pipe(
+const ListNameField = /* @__PURE__ */ v.pipe(
   v.string("name must be a string"),
   v.trim(),
   v.minLength(1, "name must not be empty"),
   v.maxLength(NAME_LIMITS.list, `name must be at most ${NAME_LIMITS.list} characters`),
 );
-const OptionalRef = v.optional(Ref);
+const OptionalRef = /* @__PURE__ */ v.optional(Ref);
 
-export const WatchlistClientMessageSchema = v.variant("type", [
+export const WatchlistClientMessageSchema = /* @__PURE__ */ v.variant("type", [
   v.object({
     type: v.literal("add"),
     symbol: SymbolField,
@@ -373,7 +374,7 @@ export type WatchlistEdit = Extract<
 const CREATE_SHAPE = 'the body must be {"name"?: string, "symbols"?: [symbol, ...]}';
 
 /** valibot's `object` lets arrays through, so a plain-object check comes first. */
-export const CreateWatchlistSchema = v.pipe(
+export const CreateWatchlistSchema = /* @__PURE__ */ v.pipe(
   v.custom<Record<string, unknown>>(
     (x) => typeof x === "object" && x !== null && !Array.isArray(x),
     CREATE_SHAPE,
@@ -464,7 +465,7 @@ function changed(list: WatchlistView, patch: Partial<WatchlistView>): EditResult
 export type CreateWatchlist = v.InferOutput<typeof CreateWatchlistSchema>;
 export type CreatedWatchlist = { id: string; editKey: string };
 
-export const DisplayNameSchema = v.pipe(
+export const DisplayNameSchema = /* @__PURE__ */ v.pipe(
   v.string(),
   v.trim(),
   v.minLength(1, "display names must not be empty"),
