@@ -30,6 +30,11 @@ export const LIMITS = {
 
 export const CANDLE_MS = 60_000;
 
+/** The start of the bucket of `size` ms that holds `time` (a candle's start for `CANDLE_MS`). */
+export function bucketStart(time: number, size = CANDLE_MS): number {
+  return time - (((time % size) + size) % size);
+}
+
 export const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9.-]{0,14}$/;
 export const WATCHLIST_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
@@ -107,6 +112,24 @@ export type Candle = [
   close: number,
   volume: number,
 ];
+
+/** Index of the candle starting at `start`, or the bitwise complement of where it would go. */
+export function findCandle(candles: readonly Candle[], start: number): number {
+  const last = candles[candles.length - 1];
+  // Live ticks almost always land in the newest candle or just after it.
+  if (last === undefined || start > last[0]) return ~candles.length;
+  if (start === last[0]) return candles.length - 1;
+  let lo = 0;
+  let hi = candles.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = (candles[mid] as Candle)[0];
+    if (s === start) return mid;
+    if (s < start) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return ~lo;
+}
 
 export type Quote = {
   price: number;
@@ -351,6 +374,9 @@ const ListNameField = /* @__PURE__ */ v.pipe(
   v.maxLength(NAME_LIMITS.list, `name must be at most ${NAME_LIMITS.list} characters`),
 );
 const OptionalRef = /* @__PURE__ */ v.optional(Ref);
+
+/** Any frame's `ref`, read from a frame refused for other reasons so its error can echo it. */
+export const RefCarrierSchema = /* @__PURE__ */ v.looseObject({ ref: OptionalRef });
 
 export const WatchlistClientMessageSchema = /* @__PURE__ */ v.variant("type", [
   v.object({

@@ -24,9 +24,11 @@ import {
   describeIssues,
   ErrorCode,
   isWatchlistId,
+  LIMITS,
   PROTOCOL_VERSION,
   type PresenceUser,
   parseFrame,
+  RefCarrierSchema,
   type Role,
   type User,
   WatchlistClientMessageSchema,
@@ -300,10 +302,10 @@ function refuseListId(id: string): Response | null {
 
 /** The `ref` of a refused frame, when one can be read, so the error can echo it. */
 function refOf(frame: string | ArrayBuffer | ArrayBufferView): { ref?: string } {
-  if (typeof frame !== "string" || frame.length > 4096) return {};
+  if (typeof frame !== "string" || frame.length > LIMITS.frameBytes) return {};
   try {
-    const ref = (JSON.parse(frame) as { ref?: unknown } | null)?.ref;
-    return typeof ref === "string" && ref.length <= 64 ? { ref } : {};
+    const carrier = v.safeParse(RefCarrierSchema, JSON.parse(frame));
+    return carrier.success && carrier.output.ref !== undefined ? { ref: carrier.output.ref } : {};
   } catch {
     return {};
   }
