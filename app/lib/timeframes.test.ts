@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Candle, Tick } from "../../party/protocol.ts";
+import { bucketStart, type Candle, type Tick } from "../../party/protocol.ts";
 import {
   aggregateCandles,
   barsSince,
-  bucketStart,
   DEFAULT_TIMEFRAME,
   foldTicks,
   TIMEFRAMES,

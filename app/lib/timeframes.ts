@@ -2,7 +2,13 @@
  * Chart timeframes, built in the client: the room sends one-minute candles and ticks, and every
  * longer bar is a fold of those, so switching timeframe needs no round trip.
  */
-import { CANDLE_MS, type Candle, type Tick } from "../../party/protocol.ts";
+import {
+  bucketStart,
+  CANDLE_MS,
+  type Candle,
+  findCandle,
+  type Tick,
+} from "../../party/protocol.ts";
 
 export type TimeframeId = "tick" | "1m" | "5m" | "15m" | "1h";
 
@@ -28,10 +34,6 @@ export const DEFAULT_TIMEFRAME = TIMEFRAMES[1] as Timeframe;
 /** The timeframe named in a URL, or the default for anything else. */
 export function timeframeById(id: string | null | undefined): Timeframe {
   return TIMEFRAMES.find((tf) => tf.id === id) ?? DEFAULT_TIMEFRAME;
-}
-
-export function bucketStart(time: number, ms: number): number {
-  return time - (((time % ms) + ms) % ms);
 }
 
 /**
@@ -100,24 +102,6 @@ export function foldTicks(
     bar[5] += size;
   }
   return out;
-}
-
-/** Index of the candle starting at `start`, or the bitwise complement of where it would go. */
-function findCandle(candles: readonly Candle[], start: number): number {
-  const last = candles[candles.length - 1];
-  // Live ticks almost always land in the newest bar or just after it.
-  if (last === undefined || start > last[0]) return ~candles.length;
-  if (start === last[0]) return candles.length - 1;
-  let lo = 0;
-  let hi = candles.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const s = (candles[mid] as Candle)[0];
-    if (s === start) return mid;
-    if (s < start) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return ~lo;
 }
 
 /** Drops candles more than `keepMs` older than the newest one. */

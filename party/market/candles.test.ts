@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CANDLE_MS, type Candle, type Tick } from "../protocol.ts";
-import { bucketStart, findCandle, foldTicks, trimCandles } from "./candles.ts";
+import { bucketStart, CANDLE_MS, type Candle, findCandle, type Tick } from "../protocol.ts";
+import { foldTicks, trimCandles } from "./candles.ts";
 
 const M = Date.UTC(2026, 2, 10, 14, 0);
 const at = (minute: number, ms = 0) => M + minute * CANDLE_MS + ms;

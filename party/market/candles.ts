@@ -1,9 +1,5 @@
 /** Folding ticks into one-minute candles. */
-import { CANDLE_MS, type Candle, type Tick } from "../protocol.ts";
-
-export function bucketStart(time: number, size = CANDLE_MS): number {
-  return time - (((time % size) + size) % size);
-}
+import { bucketStart, type Candle, findCandle, type Tick } from "../protocol.ts";
 
 /**
  * Folds ticks into a list of candles sorted by start, in place. Minutes without ticks stay
@@ -35,20 +31,6 @@ export function foldTicks(candles: Candle[], ticks: readonly Tick[], touched?: S
     last[5] += size;
     touched?.add(start);
   }
-}
-
-/** Index of the candle starting at `start`, or the bitwise complement of where it would go. */
-export function findCandle(candles: readonly Candle[], start: number): number {
-  let lo = 0;
-  let hi = candles.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const s = (candles[mid] as Candle)[0];
-    if (s === start) return mid;
-    if (s < start) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return ~lo;
 }
 
 /** Drops candles that start before `cutoff`. Returns how many it dropped. */

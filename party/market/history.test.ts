@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Candle, LIMITS, type Tick } from "../protocol.ts";
-import { bucketStart } from "./candles.ts";
+import { bucketStart, type Candle, LIMITS, type Tick } from "../protocol.ts";
 import {
   chunkHour,
   chunkKey,

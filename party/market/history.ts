@@ -4,8 +4,8 @@
  * in hourly chunks, far below the 128 KiB value limit, so that a flush rewrites only the hour
  * that changed).
  */
-import { type Candle, LIMITS, type Quote, type Tick } from "../protocol.ts";
-import { bucketStart, foldTicks, trimCandles } from "./candles.ts";
+import { bucketStart, type Candle, LIMITS, type Quote, type Tick } from "../protocol.ts";
+import { foldTicks, trimCandles } from "./candles.ts";
 import { applyTicks, type Session, sessionFromCandles, toQuote } from "./quote.ts";
 
 export const HOUR_MS = 3_600_000;
