@@ -33,6 +33,7 @@ export function preflight(): Response {
 /** The part of a request `readBody` needs: the Fetch API's and the Workers runtime's both fit. */
 type BodySource = {
   headers: { get(name: string): string | null };
+  bodyUsed?: boolean;
   body: {
     getReader(): {
       read(): Promise<{ done: boolean; value?: Uint8Array }>;
@@ -69,6 +70,21 @@ export async function readBody(req: BodySource, limit: number): Promise<string |
     at += part.byteLength;
   }
   return new TextDecoder().decode(all);
+}
+
+/** Largest unread body `answered` drains; past it the connection may go, but not the room. */
+const DRAIN_LIMIT = 1024 * 1024;
+
+/**
+ * Answers a request only once its body is read. The runtime drops the connection of a request
+ * answered with its body unread, and a client's next request on that connection fails, so
+ * every early answer (401, 405, 409, ...) goes through here rather than each handler
+ * remembering to read first.
+ */
+export async function answered(req: BodySource, response: Promise<Response>): Promise<Response> {
+  const res = await response;
+  if (req.body && !req.bodyUsed) await readBody(req, DRAIN_LIMIT).catch(() => null);
+  return res;
 }
 
 /** Compares two secrets in time that does not depend on where they first differ. */

@@ -9,6 +9,7 @@
 import type * as Party from "partykit/server";
 import {
   answerClose,
+  answered,
   decodeRoomId,
   httpError,
   json,
@@ -218,7 +219,11 @@ export default class TickerRoom implements Party.Server {
     }
   }
 
-  async onRequest(req: Party.Request): Promise<Response> {
+  onRequest(req: Party.Request): Promise<Response> {
+    return answered(req, this.respond(req));
+  }
+
+  private async respond(req: Party.Request): Promise<Response> {
     try {
       if (req.method === "OPTIONS") return preflight();
       if (req.method === "GET" && new URL(req.url).searchParams.has("stats")) {
@@ -586,8 +591,6 @@ export default class TickerRoom implements Party.Server {
   }
 
   private async push(req: Party.Request): Promise<Response> {
-    // The body is read before any answer: a response to an unread body makes the runtime drop
-    // the connection, and a client's next request on it would fail.
     const text = await readBody(req, LIMITS.pushBytes);
     const token = this.room.env.INGEST_TOKEN;
     if (typeof token !== "string" || token === "") {

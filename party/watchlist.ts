@@ -7,6 +7,7 @@ import type * as Party from "partykit/server";
 import * as v from "valibot";
 import {
   answerClose,
+  answered,
   decodeRoomId,
   httpError,
   json,
@@ -83,7 +84,11 @@ export default class WatchlistRoom implements Party.Server {
     });
   }
 
-  async onRequest(req: Party.Request): Promise<Response> {
+  onRequest(req: Party.Request): Promise<Response> {
+    return answered(req, this.respond(req));
+  }
+
+  private async respond(req: Party.Request): Promise<Response> {
     try {
       if (req.method === "OPTIONS") return preflight();
       if (req.method === "GET" || req.method === "HEAD") {

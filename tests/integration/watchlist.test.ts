@@ -115,6 +115,21 @@ describe("creating and reading lists over HTTP", () => {
     expect((await read(first.id)).body.name).toBe("Mine");
   });
 
+  it("keeps the connection usable after refusing a body (409, 405)", async () => {
+    // A refusal sent before the body was read made the runtime drop the keep-alive connection,
+    // and the client's next request on it failed; repeated so that the race cannot hide.
+    const { id } = await create({ name: "Once" });
+    for (let i = 0; i < 30; i++) {
+      const again = await fetch(`${server.url}/parties/watchlist/${id}`, {
+        method: i % 2 === 0 ? "POST" : "PUT",
+        body: JSON.stringify({ name: "Twice", symbols: ["AAPL", "MSFT", "NVDA"] }),
+      });
+      expect(again.status).toBe(i % 2 === 0 ? 409 : 405);
+      await again.arrayBuffer();
+      expect((await read(id)).status).toBe(200);
+    }
+  });
+
   it("answers 404 for a list that does not exist", async () => {
     const res = await read(newId());
     expect(res.status).toBe(404);
