@@ -1,6 +1,8 @@
 /**
- * TickerRoom: one hibernating room per symbol. It owns the symbol's price history, drives the
- * simulator while somebody watches, takes pushed ticks, and fans ticks out to subscribers.
+ * TickerRoom: one hibernating room per symbol. It owns the symbol's price history, and takes
+ * its prices from one source: the simulator (driven only while somebody watches), an exchange
+ * socket that `FEEDS` names (open only while somebody watches), or pushed ticks. It fans ticks
+ * out to subscribers in frames whose size adapts to the room's load.
  *
  * Storage is the truth: `meta` (symbol, source, seq, simulator cursor, last pushed time),
  * `tail` (recent ticks) and one `c:<hour>` chunk of candles per hour. Everything in fields is a
