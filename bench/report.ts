@@ -343,53 +343,61 @@ function closeLine(r: StreamResult): string {
   return `On closing: ${[part(r.project), part(r.peer)].filter(Boolean).join("; ")}.`;
 }
 
+const PUSH_HEAD = [
+  "ticks/request",
+  "at once",
+  "requests/s",
+  "ticks/s",
+  "p50 ms",
+  "p99 ms",
+  "CPU µs/request",
+  "errors",
+];
+
+/** The push table's rows; the terminal names the first error, the document counts them. */
+function pushRows(r: PushResult, firstError: boolean): string[][] {
+  return r.cases.map((c) => [
+    String(c.batch),
+    String(c.concurrency),
+    int(c.requestsPerSec),
+    int(c.ticksPerSec),
+    c.p50?.toFixed(1) ?? "–",
+    c.p99?.toFixed(1) ?? "–",
+    c.serverCpuPerRequestUs?.toFixed(0) ?? "–",
+    firstError && c.errors ? `${c.errors} (${c.firstError})` : String(c.errors),
+  ]);
+}
+
 function printPush(r: PushResult): void {
   console.log(r.title);
-  table(
+  table(PUSH_HEAD, pushRows(r, true));
+}
+
+const SNAPSHOT_HEAD = ["room", "requests", "p50 ms", "p99 ms", "KiB"];
+
+/** The snapshot table's rows, the cold room first, under the given labels. */
+function snapshotRows(r: SnapshotResult, cold: string, warm: string): string[][] {
+  return [
     [
-      "ticks/request",
-      "at once",
-      "requests/s",
-      "ticks/s",
-      "p50 ms",
-      "p99 ms",
-      "CPU µs/request",
-      "errors",
+      cold,
+      String(r.cold.samples),
+      r.cold.p50?.toFixed(1) ?? "–",
+      r.cold.p99?.toFixed(1) ?? "–",
+      (r.cold.bytes / 1024).toFixed(0),
     ],
-    r.cases.map((c) => [
-      String(c.batch),
-      String(c.concurrency),
-      int(c.requestsPerSec),
-      int(c.ticksPerSec),
-      c.p50?.toFixed(1) ?? "–",
-      c.p99?.toFixed(1) ?? "–",
-      c.serverCpuPerRequestUs?.toFixed(0) ?? "–",
-      c.errors ? `${c.errors} (${c.firstError})` : "0",
-    ]),
-  );
+    [
+      warm,
+      String(r.warm.samples),
+      r.warm.p50?.toFixed(2) ?? "–",
+      r.warm.p99?.toFixed(2) ?? "–",
+      (r.warm.bytes / 1024).toFixed(0),
+    ],
+  ];
 }
 
 function printSnapshot(r: SnapshotResult): void {
   console.log(r.title);
-  table(
-    ["room", "requests", "p50 ms", "p99 ms", "KiB"],
-    [
-      [
-        "cold (first request)",
-        String(r.cold.samples),
-        r.cold.p50?.toFixed(1) ?? "–",
-        r.cold.p99?.toFixed(1) ?? "–",
-        (r.cold.bytes / 1024).toFixed(0),
-      ],
-      [
-        "warm",
-        String(r.warm.samples),
-        r.warm.p50?.toFixed(2) ?? "–",
-        r.warm.p99?.toFixed(2) ?? "–",
-        (r.warm.bytes / 1024).toFixed(0),
-      ],
-    ],
-  );
+  table(SNAPSHOT_HEAD, snapshotRows(r, "cold (first request)", "warm"));
 }
 
 function printCost(r: CostResult): void {
@@ -543,52 +551,18 @@ export async function writeDocs(run: RunResults): Promise<string> {
     }
     if (r.kind === "push") {
       parts.push(`### ${r.title}`);
-      parts.push(
-        mdTable(
-          [
-            "ticks/request",
-            "at once",
-            "requests/s",
-            "ticks/s",
-            "p50 ms",
-            "p99 ms",
-            "CPU µs/request",
-            "errors",
-          ],
-          r.cases.map((c) => [
-            String(c.batch),
-            String(c.concurrency),
-            int(c.requestsPerSec),
-            int(c.ticksPerSec),
-            c.p50?.toFixed(1) ?? "–",
-            c.p99?.toFixed(1) ?? "–",
-            c.serverCpuPerRequestUs?.toFixed(0) ?? "–",
-            String(c.errors),
-          ]),
-        ),
-      );
+      parts.push(mdTable(PUSH_HEAD, pushRows(r, false)));
     }
     if (r.kind === "snapshot") {
       parts.push(`### ${r.title}`);
       parts.push(
         mdTable(
-          ["room", "requests", "p50 ms", "p99 ms", "KiB"],
-          [
-            [
-              "cold (first request for a simulated symbol)",
-              String(r.cold.samples),
-              r.cold.p50?.toFixed(1) ?? "–",
-              r.cold.p99?.toFixed(1) ?? "–",
-              (r.cold.bytes / 1024).toFixed(0),
-            ],
-            [
-              "warm (the same symbol again)",
-              String(r.warm.samples),
-              r.warm.p50?.toFixed(2) ?? "–",
-              r.warm.p99?.toFixed(2) ?? "–",
-              (r.warm.bytes / 1024).toFixed(0),
-            ],
-          ],
+          SNAPSHOT_HEAD,
+          snapshotRows(
+            r,
+            "cold (first request for a simulated symbol)",
+            "warm (the same symbol again)",
+          ),
         ),
       );
     }
