@@ -10,6 +10,7 @@
  * tells whether the clients kept up.
  */
 import { type RawData, WebSocket } from "ws";
+import { HEALTH_COUNTERS, WINDOW_COUNTERS, zeroed } from "./counts.ts";
 import { Histogram, type SparseHistogram } from "./histogram.ts";
 import { serve } from "./ipc.ts";
 import { exitWithParent } from "./proc.ts";
@@ -71,21 +72,11 @@ let cpuInWindow = 0;
 let lastArrival = 0;
 
 function windowCounts() {
-  return { delivered: 0, late: 0, frames: 0, bytes: 0 };
+  return zeroed(WINDOW_COUNTERS);
 }
 
 function healthCounts() {
-  return {
-    gaps: 0,
-    gapTicks: 0,
-    duplicates: 0,
-    duplicateTicks: 0,
-    resyncs: 0,
-    errorFrames: 0,
-    socketErrors: 0,
-    unexpectedCloses: 0,
-    closeCodes: {} as Record<string, number>,
-  };
+  return { ...zeroed(HEALTH_COUNTERS), closeCodes: {} as Record<string, number> };
 }
 
 function receive(sock: Sock, data: RawData): void {

@@ -4,6 +4,7 @@
  * hit by thousands of upgrades at once, and the processes' counts are added up at the end.
  */
 import type { ClientCommands, ClientCounts } from "./clients.ts";
+import { HEALTH_COUNTERS, WINDOW_COUNTERS, zeroed } from "./counts.ts";
 import { Histogram } from "./histogram.ts";
 import { Rpc } from "./ipc.ts";
 import { forkModule } from "./proc.ts";
@@ -65,42 +66,10 @@ export class Fleet {
   async collect(): Promise<FleetTotals> {
     const parts = await Promise.all(this.procs.map((p) => p.call("collect", {}, 60_000)));
     const delays = new Histogram();
-    const totals: FleetTotals = {
-      delivered: 0,
-      late: 0,
-      frames: 0,
-      bytes: 0,
-      gaps: 0,
-      gapTicks: 0,
-      duplicates: 0,
-      duplicateTicks: 0,
-      resyncs: 0,
-      errorFrames: 0,
-      socketErrors: 0,
-      unexpectedCloses: 0,
-      closeCodes: {},
-      open: 0,
-      delays,
-      cpu: [],
-    };
+    const summed = [...WINDOW_COUNTERS, ...HEALTH_COUNTERS, "open"] as const;
+    const totals: FleetTotals = { ...zeroed(summed), closeCodes: {}, delays, cpu: [] };
     for (const part of parts) {
-      for (const key of [
-        "delivered",
-        "late",
-        "frames",
-        "bytes",
-        "gaps",
-        "gapTicks",
-        "duplicates",
-        "duplicateTicks",
-        "resyncs",
-        "errorFrames",
-        "socketErrors",
-        "unexpectedCloses",
-        "open",
-      ] as const) {
-        totals[key] += part[key];
-      }
+      for (const key of summed) totals[key] += part[key];
       for (const [code, n] of Object.entries(part.closeCodes)) {
         totals.closeCodes[code] = (totals.closeCodes[code] ?? 0) + n;
       }
