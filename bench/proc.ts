@@ -8,8 +8,8 @@
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { signalGroup } from "../scripts/processes.ts";
 
 export const BENCH_DIR = import.meta.dirname;
 export const ROOT = resolve(BENCH_DIR, "..");
@@ -154,14 +154,6 @@ export async function stopGroup(child: ChildProcess, graceMs = 5000): Promise<vo
   groups.delete(pgid);
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
 function withFdLimit(command: string, args: string[], nofile?: number): [string, string[]] {
   if (!nofile || softFdLimit() >= nofile) return [command, args];
   return ["prlimit", [`--nofile=${nofile}:${nofile}`, command, ...args]];
@@ -297,19 +289,6 @@ function softFdLimit(): number {
 
 // ---------------------------------------------------------------------------------------------
 // Small things
-
-/** A port the OS considers free right now (workerd binds every interface). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "0.0.0.0", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => (port ? resolvePort(port) : reject(new Error("no port from the OS"))));
-    });
-  });
-}
 
 export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.max(0, ms)));

@@ -10,12 +10,12 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../scripts/processes.ts";
 import { PARTYKIT_BIN, partykitArgs, ROOM_SETTINGS } from "../scripts/settings.ts";
 import type { FeedCommands } from "./feed.ts";
 import { Rpc } from "./ipc.ts";
 import {
   forkModule,
-  freePort,
   groupMembers,
   ROOT,
   spawnGroup,

@@ -11,6 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, signalGroup } from "../../scripts/processes.ts";
 import { PARTYKIT_BIN, partykitArgs, ROOT } from "../../scripts/settings.ts";
 
 export type StartOptions = {
@@ -206,14 +207,6 @@ async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<v
   running.delete(pgid);
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
@@ -260,19 +253,6 @@ function livingMembers(pgid: number): number {
     }
   }
   return count;
-}
-
-/** A port the OS considers free right now (workerd listens on every interface). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "0.0.0.0", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => (port ? resolve(port) : reject(new Error("no port from the OS"))));
-    });
-  });
 }
 
 async function waitForPortFree(port: number): Promise<void> {
