@@ -415,7 +415,7 @@ function distIsStale(): boolean {
       return Math.max(m, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
     }, 0);
   // The app imports party/protocol.ts and nothing else of the server.
-  const protocol = statSync(join(ROOT, "party", "protocol.ts")).mtimeMs;
+  const protocol = statSync(join(ROOT, "party", "protocol/index.ts")).mtimeMs;
   return Math.max(newest(join(ROOT, "app")), protocol) > built;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeRoomId, httpError, readBody, safeEqual } from "./http.ts";
-import { ErrorCode } from "./protocol.ts";
+import { ErrorCode } from "./protocol/index.ts";
 
 describe("safeEqual", () => {
   it.each([

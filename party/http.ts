@@ -1,5 +1,5 @@
 /** Responses shared by the rooms: JSON bodies, protocol error bodies, CORS for public reads. */
-import { ErrorCode, type HttpError } from "./protocol.ts";
+import { ErrorCode, type HttpError } from "./protocol/index.ts";
 
 const CORS = {
   "access-control-allow-origin": "*",

@@ -4,7 +4,7 @@
  */
 import type * as Party from "partykit/server";
 import { httpError } from "./http.ts";
-import { ErrorCode } from "./protocol.ts";
+import { ErrorCode } from "./protocol/index.ts";
 
 const NO_ROOMS = "no such party: use /parties/ticker/:symbol or /parties/watchlist/:id";
 

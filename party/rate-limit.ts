@@ -2,7 +2,7 @@
  * Per-connection frame limits, shared by every room. The window lives in the connection's
  * state, so it survives hibernation.
  */
-import { LIMITS } from "./protocol.ts";
+import { LIMITS } from "./protocol/index.ts";
 
 export type FrameWindow = { window: number; frames: number };
 export type FrameVerdict = "ok" | "limited" | "close";

@@ -43,7 +43,7 @@ import {
   type Tick,
   TickerClientMessageSchema,
   type TickerServerMessage,
-} from "./protocol.ts";
+} from "./protocol/index.ts";
 import { countFrame, type FrameWindow, RATE_LIMITED_MESSAGE } from "./rate-limit.ts";
 import { Upstream, type UpstreamStatus } from "./upstream.ts";
 

@@ -7,7 +7,7 @@
 
 import { backoffDelay } from "./market/backoff.ts";
 import type { ExchangeAdapter } from "./market/providers/types.ts";
-import type { Tick } from "./protocol.ts";
+import type { Tick } from "./protocol/index.ts";
 
 export type UpstreamStatus = {
   /** A short readable phrase for the snapshot's and quote's `status`. */

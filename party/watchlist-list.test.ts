@@ -9,7 +9,7 @@ import {
   WatchlistClientMessageSchema,
   type WatchlistEdit,
   type WatchlistView,
-} from "./protocol.ts";
+} from "./protocol/index.ts";
 import { leastUsedColor, newList } from "./watchlist-list.ts";
 
 const list = (symbols: string[], name = "Tech", version = 1): WatchlistView => ({

@@ -1,5 +1,5 @@
 /** Watchlist pieces only the server needs: new lists and presence colours. */
-import type { WatchlistView } from "./protocol.ts";
+import type { WatchlistView } from "./protocol/index.ts";
 
 /** A new list from a create request: symbols in order, duplicates dropped. */
 export function newList(

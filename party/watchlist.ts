@@ -35,7 +35,7 @@ import {
   WatchlistClientMessageSchema,
   type WatchlistServerMessage,
   type WatchlistView,
-} from "./protocol.ts";
+} from "./protocol/index.ts";
 import { countFrame, type FrameWindow, RATE_LIMITED_MESSAGE } from "./rate-limit.ts";
 import { leastUsedColor, newList } from "./watchlist-list.ts";
 

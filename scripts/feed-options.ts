@@ -1,7 +1,7 @@
 /** Command line of `npm run feed`: its options, their checks, and the usage text. */
 
 import type { StockFeedName } from "../party/market/providers/types.ts";
-import { canonicalSymbol } from "../party/protocol.ts";
+import { canonicalSymbol } from "../party/protocol/index.ts";
 
 export type CommonOptions = {
   /** `http://localhost:1999`, no trailing slash. */

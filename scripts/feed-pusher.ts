@@ -13,7 +13,7 @@ import {
   type QueueCounts,
   type RoomView,
 } from "../party/market/push-queue.ts";
-import { LIMITS, type Tick } from "../party/protocol.ts";
+import { LIMITS, type Tick } from "../party/protocol/index.ts";
 
 export type PusherOptions = {
   /** `http://localhost:1999` */

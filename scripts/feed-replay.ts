@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { type CsvTrade, parseTradesCsv } from "../party/market/trades-csv.ts";
-import type { Tick } from "../party/protocol.ts";
+import type { Tick } from "../party/protocol/index.ts";
 import type { Output } from "./feed-bridge.ts";
 import type { ReplayOptions } from "./feed-options.ts";
 import { Pusher } from "./feed-pusher.ts";

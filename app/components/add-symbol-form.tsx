@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useMemo, useState } from "react";
-import { canonicalSymbol } from "../../party/protocol.ts";
+import { canonicalSymbol } from "../../party/protocol/index.ts";
 import { useDirectory } from "../lib/symbol-directory.ts";
 import { searchSymbols } from "../lib/symbol-search.ts";
 

@@ -1,4 +1,4 @@
-import type { Quote } from "../../party/protocol.ts";
+import type { Quote } from "../../party/protocol/index.ts";
 import { formatPrice } from "../lib/format.ts";
 import { useFlash } from "../lib/use-flash.ts";
 import { ChangeText } from "./change-text.tsx";

@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
-import { NAME_LIMITS } from "../../party/protocol.ts";
+import { NAME_LIMITS } from "../../party/protocol/index.ts";
 
 type Props = {
   open: boolean;

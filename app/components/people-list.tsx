@@ -1,4 +1,4 @@
-import type { PresenceUser } from "../../party/protocol.ts";
+import type { PresenceUser } from "../../party/protocol/index.ts";
 import { youFirst } from "../lib/presence.ts";
 import { Face } from "./face.tsx";
 

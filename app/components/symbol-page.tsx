@@ -1,5 +1,5 @@
 import { Redirect, useSearch } from "wouter";
-import { canonicalSymbol } from "../../party/protocol.ts";
+import { canonicalSymbol } from "../../party/protocol/index.ts";
 import { ErrorPanel } from "./error-panel.tsx";
 import { TickerView } from "./ticker-view.tsx";
 

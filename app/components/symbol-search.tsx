@@ -8,7 +8,7 @@ import {
   useState,
 } from "react";
 import { useLocation } from "wouter";
-import { canonicalSymbol } from "../../party/protocol.ts";
+import { canonicalSymbol } from "../../party/protocol/index.ts";
 import { useDirectory } from "../lib/symbol-directory.ts";
 import { searchSymbols } from "../lib/symbol-search.ts";
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
-import { isWatchlistId } from "../../party/protocol.ts";
+import { isWatchlistId } from "../../party/protocol/index.ts";
 import { editLink, savedName, saveName, takeKey, viewLink } from "../lib/saved-lists.ts";
 import { useWatchlistRoom } from "../lib/use-watchlist-room.ts";
 import { AddSymbolForm } from "./add-symbol-form.tsx";

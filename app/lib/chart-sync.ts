@@ -5,7 +5,7 @@
  * chart redraws at most once per frame however fast ticks arrive.
  */
 import type { UTCTimestamp } from "lightweight-charts";
-import type { Candle } from "../../party/protocol.ts";
+import type { Candle } from "../../party/protocol/index.ts";
 import type { ChartHandles } from "./chart-setup.ts";
 import type { TickerState } from "./ticker-state.ts";
 import {

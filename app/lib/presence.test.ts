@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PresenceUser } from "../../party/protocol.ts";
+import type { PresenceUser } from "../../party/protocol/index.ts";
 import { initialsOf, youFirst } from "./presence.ts";
 
 describe("initialsOf", () => {

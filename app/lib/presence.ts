@@ -1,5 +1,5 @@
 /** How people are shown: pure helpers for faces and the list of who is here. */
-import type { PresenceUser } from "../../party/protocol.ts";
+import type { PresenceUser } from "../../party/protocol/index.ts";
 
 /**
  * Initials for a face: the first letters of the first two words, or the first two letters of

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isWatchlistId } from "../../party/protocol.ts";
+import { isWatchlistId } from "../../party/protocol/index.ts";
 import { newWatchlistId } from "./saved-lists.ts";
 
 describe("newWatchlistId", () => {

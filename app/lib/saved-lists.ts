@@ -3,7 +3,7 @@
  * which exist nowhere else on this side) and the display name it goes by. localStorage may be
  * full, switched off or edited by hand, so every read is checked and every write may fail.
  */
-import type { CreatedWatchlist } from "../../party/protocol.ts";
+import type { CreatedWatchlist } from "../../party/protocol/index.ts";
 
 export type SavedList = { id: string; name: string; key?: string; lastSeen: number };
 

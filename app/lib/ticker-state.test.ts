@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Quote, Snapshot, Tick, TicksMessage } from "../../party/protocol.ts";
+import type { Quote, Snapshot, Tick, TicksMessage } from "../../party/protocol/index.ts";
 import {
   applyFrame,
   decimalsFor,

@@ -10,7 +10,7 @@ import {
   type Quote,
   type Tick,
   type TickerServerMessage,
-} from "../../party/protocol.ts";
+} from "../../party/protocol/index.ts";
 import { readFrame } from "./read-frame.ts";
 import { foldTicks, trimCandles } from "./timeframes.ts";
 

@@ -5,7 +5,7 @@
  * notification, one render and one chart update.
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { TickerServerMessage } from "../../party/protocol.ts";
+import type { TickerServerMessage } from "../../party/protocol/index.ts";
 import { onNextFrame } from "./frame-batch.ts";
 import {
   applyFrame,

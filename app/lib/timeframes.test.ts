@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketStart, type Candle, type Tick } from "../../party/protocol.ts";
+import { bucketStart, type Candle, type Tick } from "../../party/protocol/index.ts";
 import {
   aggregateCandles,
   barsSince,

@@ -8,7 +8,7 @@ import {
   type Candle,
   findCandle,
   type Tick,
-} from "../../party/protocol.ts";
+} from "../../party/protocol/index.ts";
 
 export type TimeframeId = "tick" | "1m" | "5m" | "15m" | "1h";
 

@@ -5,7 +5,7 @@
  * idempotent intents, so an edit the server already applied changes nothing the second time).
  */
 import { useCallback, useEffect, useMemo, useRef } from "react";
-import type { WatchlistClientMessage, WatchlistEdit } from "../../party/protocol.ts";
+import type { WatchlistClientMessage, WatchlistEdit } from "../../party/protocol/index.ts";
 import { rememberList } from "./saved-lists.ts";
 import { checkRefusal, useRoomSocket } from "./use-room-socket.ts";
 import { unsettled } from "./watchlist-state.ts";

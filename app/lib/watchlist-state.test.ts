@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StateMessage, WatchlistView } from "../../party/protocol.ts";
+import type { StateMessage, WatchlistView } from "../../party/protocol/index.ts";
 import {
   applyIntent,
   applyServerFrame,

@@ -16,7 +16,7 @@ import {
   type WatchlistEdit,
   type WatchlistServerMessage,
   type WatchlistView,
-} from "../../party/protocol.ts";
+} from "../../party/protocol/index.ts";
 import { readFrame } from "./read-frame.ts";
 
 /** An edit as sent: every one carries a `ref`, which the server echoes to settle it. */

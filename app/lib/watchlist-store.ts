@@ -5,7 +5,7 @@
  * as soon as it can.
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { WatchlistServerMessage } from "../../party/protocol.ts";
+import type { WatchlistServerMessage } from "../../party/protocol/index.ts";
 import {
   applyServerFrame,
   initialWatchlistState,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketStart, CANDLE_MS, type Candle, findCandle, type Tick } from "../protocol.ts";
+import { bucketStart, CANDLE_MS, type Candle, findCandle, type Tick } from "../protocol/index.ts";
 import { foldTicks, trimCandles } from "./candles.ts";
 
 const M = Date.UTC(2026, 2, 10, 14, 0);

@@ -1,5 +1,5 @@
 /** Folding ticks into one-minute candles. */
-import { bucketStart, type Candle, findCandle, type Tick } from "../protocol.ts";
+import { bucketStart, type Candle, findCandle, type Tick } from "../protocol/index.ts";
 
 /**
  * Folds ticks into a list of candles sorted by start, in place. Minutes without ticks stay

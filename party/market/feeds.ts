@@ -5,7 +5,7 @@
  * symbol beats every pattern; among patterns the first that matches wins. Symbols no rule
  * matches stay simulated.
  */
-import { canonicalSymbol } from "../protocol.ts";
+import { canonicalSymbol } from "../protocol/index.ts";
 import { EXCHANGES } from "./providers/registry.ts";
 
 export const FEED_PROVIDERS = ["coinbase", "kraken", "binance"] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketStart, type Candle, LIMITS, type Tick } from "../protocol.ts";
+import { bucketStart, type Candle, LIMITS, type Tick } from "../protocol/index.ts";
 import {
   chunkHour,
   chunkKey,

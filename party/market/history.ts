@@ -4,7 +4,7 @@
  * in hourly chunks, far below the 128 KiB value limit, so that a flush rewrites only the hour
  * that changed).
  */
-import { bucketStart, type Candle, LIMITS, type Quote, type Tick } from "../protocol.ts";
+import { bucketStart, type Candle, LIMITS, type Quote, type Tick } from "../protocol/index.ts";
 import { foldTicks, trimCandles } from "./candles.ts";
 import { applyTicks, type Session, sessionFromCandles, toQuote } from "./quote.ts";
 

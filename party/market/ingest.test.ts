@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS, type Tick } from "../protocol.ts";
+import { LIMITS, type Tick } from "../protocol/index.ts";
 import { checkIngest } from "./ingest.ts";
 
 const T = Date.UTC(2026, 0, 5, 15, 30);

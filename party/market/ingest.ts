@@ -1,6 +1,6 @@
 /** Checks a push body. All or nothing: a body with one bad tick is refused whole. */
 import * as v from "valibot";
-import { describeIssues, IngestBodySchema, type Tick } from "../protocol.ts";
+import { describeIssues, IngestBodySchema, type Tick } from "../protocol/index.ts";
 
 export type IngestCheck = { ok: true; ticks: Tick[] } | { ok: false; message: string };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Tick } from "../protocol.ts";
+import type { Tick } from "../protocol/index.ts";
 import { batchApplied, lastPushedFromRefusal, PushQueue } from "./push-queue.ts";
 
 const t = (time: number, price = 1, size = 1): Tick => [time, price, size];

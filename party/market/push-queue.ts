@@ -4,7 +4,7 @@
  * ticks and nothing is lost or sent twice; ticks leave in time order, and a tick older than the
  * last one pushed is dropped and counted, because the room refuses a push that goes back.
  */
-import type { Tick } from "../protocol.ts";
+import type { Tick } from "../protocol/index.ts";
 
 export type QueueCounts = {
   /** Ticks handed to the queue. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Candle, Tick } from "../protocol.ts";
+import type { Candle, Tick } from "../protocol/index.ts";
 import { foldTicks } from "./candles.ts";
 import { applyTicks, type Session, sessionFromCandles, toQuote } from "./quote.ts";
 import { DAY_MS, Simulator } from "./simulator.ts";

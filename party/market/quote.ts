@@ -2,7 +2,7 @@
  * The quote: the current session's figures. A session is a UTC day; the previous close is the
  * last price of the day before (or the session's open when the room has no earlier history).
  */
-import type { Candle, Quote, Tick } from "../protocol.ts";
+import type { Candle, Quote, Tick } from "../protocol/index.ts";
 import { DAY_MS } from "./simulator.ts";
 
 export type Session = {

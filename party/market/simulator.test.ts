@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Candle, Tick } from "../protocol.ts";
+import type { Candle, Tick } from "../protocol/index.ts";
 import { foldTicks } from "./candles.ts";
 import { DAY_MS, MINUTE_MS, Simulator, simSpec } from "./simulator.ts";
 

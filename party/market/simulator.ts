@@ -9,7 +9,7 @@
  *
  * Volume follows the intraday U-shape of the (UTC) day.
  */
-import type { Candle, Tick } from "../protocol.ts";
+import type { Candle, Tick } from "../protocol/index.ts";
 import { fatTailed, hashString, uniform } from "./random.ts";
 
 export const MINUTE_MS = 60_000;

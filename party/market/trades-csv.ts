@@ -4,7 +4,7 @@
  * milliseconds or RFC 3339 / ISO 8601 with a zone. The whole file is checked before anything is
  * used, and every bad line is reported with its number, so a replay never pushes half a file.
  */
-import { canonicalSymbol } from "../protocol.ts";
+import { canonicalSymbol } from "../protocol/index.ts";
 import { positive, rfc3339 } from "./providers/decode.ts";
 
 export type CsvTrade = { line: number; symbol: string; time: number; price: number; size: number };

@@ -12,7 +12,7 @@ import { binance } from "../../party/market/providers/binance.ts";
 import { coinbase } from "../../party/market/providers/coinbase.ts";
 import { kraken } from "../../party/market/providers/kraken.ts";
 import type { ExchangeAdapter, FeedEvent } from "../../party/market/providers/types.ts";
-import type { Tick } from "../../party/protocol.ts";
+import type { Tick } from "../../party/protocol/index.ts";
 import { type FakeExchange, startFakeExchange } from "../fakes/fake-exchange.ts";
 import { type FeedProcess, startFeed, stopAllFeeds } from "../fakes/feed-process.ts";
 import { type FlakyProxy, startFlakyProxy } from "../fakes/flaky-proxy.ts";

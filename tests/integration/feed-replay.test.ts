@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseTradesCsv } from "../../party/market/trades-csv.ts";
-import type { Tick } from "../../party/protocol.ts";
+import type { Tick } from "../../party/protocol/index.ts";
 import { ROOT } from "../../scripts/settings.ts";
 import { startFeed, stopAllFeeds } from "../fakes/feed-process.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";

@@ -13,7 +13,7 @@ import type {
   Tick,
   TickerServerMessage,
   TicksMessage,
-} from "../../party/protocol.ts";
+} from "../../party/protocol/index.ts";
 import TickerRoom from "../../party/ticker.ts";
 import { type FakeConnection, FakeRoom, FakeStorage } from "../helpers/fake-room.ts";
 

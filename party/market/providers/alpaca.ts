@@ -8,7 +8,7 @@
  * RFC 3339 time with nanoseconds. Most plans allow one connection per key: a second one gets
  * error 406.
  */
-import { canonicalSymbol, type Tick } from "../../protocol.ts";
+import { canonicalSymbol, type Tick } from "../../protocol/index.ts";
 import { clipFrame, isObject, json, rfc3339, text, tick } from "./decode.ts";
 import type { StockAdapter, StockEvent, SymbolTicks } from "./types.ts";
 

@@ -12,7 +12,7 @@
  * socket never surfaces) and an unknown symbol is not refused, just silent, so silence is the
  * only sign of trouble: the quiet limit is long enough for an illiquid pair.
  */
-import type { Tick } from "../../protocol.ts";
+import type { Tick } from "../../protocol/index.ts";
 import { epochMs, isObject, json, notAnObject, pair, text, tick } from "./decode.ts";
 import type { ExchangeAdapter, FeedEvent } from "./types.ts";
 

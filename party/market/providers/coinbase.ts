@@ -4,7 +4,7 @@
  * quiet market is told apart from a dead socket. Products are named like Tickerroom symbols
  * (`BTC-USD`). The feed disconnects a client that has not subscribed within 5 seconds.
  */
-import type { Tick } from "../../protocol.ts";
+import type { Tick } from "../../protocol/index.ts";
 import { isObject, json, notAnObject, pair, rfc3339, text, tick } from "./decode.ts";
 import type { ExchangeAdapter, FeedEvent } from "./types.ts";
 

@@ -4,7 +4,7 @@
  * milliseconds; everything here returns null instead of throwing, so a parser can turn a bad
  * field into a non-fatal error.
  */
-import type { Tick } from "../../protocol.ts";
+import type { Tick } from "../../protocol/index.ts";
 
 const DECIMAL = /^[+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const RFC3339 =

@@ -6,7 +6,7 @@
  * come batched across symbols (`p` price, `v` volume, `t` epoch ms), and `{"type":"ping"}`
  * keeps a quiet connection alive.
  */
-import { canonicalSymbol, type Tick } from "../../protocol.ts";
+import { canonicalSymbol, type Tick } from "../../protocol/index.ts";
 import { epochMs, isObject, json, notAnObject, text, tick } from "./decode.ts";
 import type { StockAdapter, StockEvent, SymbolTicks } from "./types.ts";
 

@@ -6,7 +6,7 @@
  * `heartbeat` arrives about once a second when nothing else does, and a `status` message on
  * connecting and whenever the trading engine changes state.
  */
-import type { Tick } from "../../protocol.ts";
+import type { Tick } from "../../protocol/index.ts";
 import { byTime, isObject, json, notAnObject, pair, rfc3339, text, tick } from "./decode.ts";
 import type { ExchangeAdapter, FeedEvent } from "./types.ts";
 

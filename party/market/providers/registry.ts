@@ -1,5 +1,5 @@
 /** Every adapter by name, and what a room keeps of the trades an adapter reads. */
-import type { Tick } from "../../protocol.ts";
+import type { Tick } from "../../protocol/index.ts";
 import { alpaca } from "./alpaca.ts";
 import { binance } from "./binance.ts";
 import { coinbase } from "./coinbase.ts";

@@ -4,7 +4,7 @@
  * exchanges with a public socket) and the Node bridge (for feeds that allow one connection per
  * key) drive them the same way, and unit tests feed them recorded frames.
  */
-import type { Tick } from "../../protocol.ts";
+import type { Tick } from "../../protocol/index.ts";
 
 /** What one upstream frame meant for a room. `parse` returns one or more of these. */
 export type FeedEvent =

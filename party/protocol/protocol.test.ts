@@ -8,7 +8,7 @@ import {
   parseFrame,
   TickerClientMessageSchema,
   utf8Length,
-} from "./protocol.ts";
+} from "./index.ts";
 
 describe("checkSymbol and canonicalSymbol", () => {
   it.each(["AAPL", "BRK.B", "BTC-USD", "V", "9988", "A".repeat(15)])(

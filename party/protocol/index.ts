@@ -1,0 +1,11 @@
+/**
+ * The Tickerroom wire protocol, version 1: the one module that the rooms and the app both
+ * import. `docs/protocol.md` documents it for third-party clients; the two never disagree.
+ */
+export * from "./frames.ts";
+export * from "./limits.ts";
+export * from "./market.ts";
+export * from "./names.ts";
+export * from "./ticker.ts";
+export * from "./watchlist.ts";
+export * from "./watchlist-edits.ts";

@@ -1,0 +1,44 @@
+/** Versions, limits, error codes and close codes shared by every room and client. */
+export const PROTOCOL_VERSION = 1;
+
+/** Limits shared by every room. */
+export const LIMITS = {
+  /** Largest client frame, in bytes of UTF-8. */
+  frameBytes: 4096,
+  /** Client frames per connection per second before `rate_limited`. */
+  framesPerSecond: 20,
+  /** Frames in one second at which a flooding connection is closed with 1008. */
+  floodClose: 60,
+  /** Ticks per push request. */
+  pushTicks: 1000,
+  /** Largest push body, in bytes. */
+  pushBytes: 256 * 1024,
+  /** Ticks carried by a snapshot. */
+  snapshotTicks: 500,
+  /** History kept by a ticker room. */
+  historyMs: 24 * 60 * 60 * 1000,
+  /** Quote-mode subscribers get at most one frame per this many ms. */
+  quoteIntervalMs: 1000,
+  /** Symbols per watchlist. */
+  watchlistSymbols: 50,
+} as const;
+
+/** Error codes carried by `error` frames and HTTP error bodies. */
+export const ErrorCode = {
+  badMessage: "bad_message",
+  tooLarge: "too_large",
+  rateLimited: "rate_limited",
+  badSymbol: "bad_symbol",
+  badRequest: "bad_request",
+  unauthorized: "unauthorized",
+  forbidden: "forbidden",
+  notFound: "not_found",
+  conflict: "conflict",
+  full: "full",
+  methodNotAllowed: "method_not_allowed",
+  internal: "internal_error",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The close code for a connection that keeps flooding (policy violation). */
+export const CLOSE_POLICY = 1008;

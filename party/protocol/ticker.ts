@@ -1,0 +1,96 @@
+/** Ticker rooms: what they send, what clients may send, and push bodies. */
+import * as v from "valibot";
+import type { ErrorMessage, PongMessage } from "./frames.ts";
+import { Ref } from "./frames.ts";
+import { LIMITS, type PROTOCOL_VERSION } from "./limits.ts";
+import type { Candle, Quote, Source, Tick } from "./market.ts";
+
+export type Snapshot = {
+  type: "snapshot";
+  v: typeof PROTOCOL_VERSION;
+  symbol: string;
+  source: Source;
+  seq: number;
+  serverTime: number;
+  quote: Quote | null;
+  candles: Candle[];
+  ticks: Tick[];
+  status?: string;
+  /** Quote mode only: a close per 15 minutes of the last 24 hours, for sparklines. */
+  spark?: number[];
+};
+
+export type TicksMessage = {
+  type: "ticks";
+  symbol: string;
+  seq: number;
+  ticks: Tick[];
+  quote: Quote;
+};
+
+export type QuoteMessage = {
+  type: "quote";
+  symbol: string;
+  seq: number;
+  quote: Quote;
+  status?: string;
+};
+
+/** A real feed's state changed: it went quiet, dropped, was refused, or came back. */
+export type StatusMessage = { type: "status"; symbol: string; status: string; stale: boolean };
+
+/** Everything a ticker room sends. */
+export type TickerServerMessage =
+  | Snapshot
+  | TicksMessage
+  | QuoteMessage
+  | ErrorMessage
+  | PongMessage
+  | StatusMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Client to ticker room: nothing is required. Additive extensions: `ping` for clients that
+// measure their clock offset and round trip, `resync` for a fresh snapshot after a gap.
+
+export const TickerClientMessageSchema = /* @__PURE__ */ v.variant("type", [
+  v.object({ type: v.literal("ping"), ref: v.optional(Ref) }),
+  v.object({ type: v.literal("resync") }),
+]);
+export type TickerClientMessage = v.InferOutput<typeof TickerClientMessageSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Push ingest
+
+/* @__NO_SIDE_EFFECTS__ */
+const positive = (what: string) =>
+  v.pipe(
+    v.number(`${what} must be a number`),
+    v.finite(`${what} must be finite`),
+    v.gtValue(0, `${what} must be positive`),
+  );
+
+export const TickSchema = /* @__PURE__ */ v.strictTuple(
+  [
+    v.pipe(
+      v.number("time must be a number of epoch milliseconds"),
+      v.safeInteger("time must be whole epoch milliseconds"),
+      v.minValue(0, "time must not be negative"),
+    ),
+    positive("price"),
+    positive("size"),
+  ],
+  "a tick is [time, price, size]",
+);
+
+export const IngestBodySchema = /* @__PURE__ */ v.object(
+  {
+    ticks: v.pipe(
+      v.array(TickSchema, "ticks must be an array of [time, price, size]"),
+      v.minLength(1, "ticks must hold at least one tick"),
+      v.maxLength(LIMITS.pushTicks, `at most ${LIMITS.pushTicks} ticks per push`),
+    ),
+  },
+  'the body must be {"ticks": [[time, price, size], ...]}',
+);
+
+export type IngestReply = { accepted: number; seq: number };
