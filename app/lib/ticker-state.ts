@@ -8,6 +8,7 @@ import {
   type ErrorCode,
   LIMITS,
   type Quote,
+  type Source,
   type Tick,
   type TickerServerMessage,
 } from "../../party/protocol/index.ts";
@@ -23,8 +24,8 @@ export type TickerState = {
   phase: "loading" | "ready" | "error";
   /** Why the room was refused, in the server's words. */
   error: string | null;
-  /** `sim`, `push` or a provider name; null before the first snapshot. */
-  source: string | null;
+  /** Null before the first snapshot. */
+  source: Source | null;
   /** The room's word on its feed (a refused key, a reconnecting upstream), if any. */
   feedStatus: string | null;
   /** Number of the newest tick held; -1 before the first snapshot. */

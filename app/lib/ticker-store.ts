@@ -5,7 +5,7 @@
  * notification, one render and one chart update.
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { TickerServerMessage } from "../../party/protocol/index.ts";
+import type { TickerMode, TickerServerMessage } from "../../party/protocol/index.ts";
 import { onNextFrame } from "./frame-batch.ts";
 import {
   applyFrame,
@@ -14,9 +14,6 @@ import {
   refuse,
   type TickerState,
 } from "./ticker-state.ts";
-
-/** `full` gets every tick; `quote` gets at most one quote a second (tiles, rows). */
-export type TickerMode = "full" | "quote";
 
 export type TickerStore = StoreApi<TickerState> & {
   /** Queues one socket frame; it reaches the state on the next animation frame. */

@@ -2,7 +2,8 @@
  * One socket per ticker room in view. Frames go straight into the room's store; a room the
  * server refuses (a bad symbol) shows the server's reason instead of retrying.
  */
-import { getTickerStore, type TickerMode, type TickerStore } from "./ticker-store.ts";
+import type { TickerMode } from "../../party/protocol/index.ts";
+import { getTickerStore, type TickerStore } from "./ticker-store.ts";
 import { useRoomSocket } from "./use-room-socket.ts";
 
 const QUOTE_MODE = { mode: "quote" };

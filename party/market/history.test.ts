@@ -66,11 +66,27 @@ describe("History.append", () => {
     expect(Object.keys(h.takeDirtyChunks()).sort()).toEqual(
       [chunkKey(hour - HOUR_MS), chunkKey(hour)].sort(),
     );
-    expect(h.dirty).toBe(false);
     expect(h.takeDirtyChunks()).toEqual({});
     h.append([[hour + 2000, 12, 1]]);
-    expect(h.dirty).toBe(true);
     expect(Object.keys(h.takeDirtyChunks())).toEqual([chunkKey(hour)]);
+  });
+});
+
+describe("History.clone", () => {
+  it("makes a copy that changes without touching the original", () => {
+    const h = new History();
+    h.append(ticksFrom(NOW, 5));
+    h.takeDirtyChunks();
+    const before = structuredClone({ candles: h.candles, tail: h.tail, quote: h.quote() });
+    const copy = h.clone();
+    copy.append(ticksFrom(NOW + 5000, 3));
+    copy.append([[NOW + 9000, 500, 7]]);
+    expect({ candles: h.candles, tail: h.tail, quote: h.quote() }).toEqual(before);
+    expect(h.seq).toBe(5);
+    expect(h.takeDirtyChunks()).toEqual({});
+    expect(copy.seq).toBe(9);
+    expect(copy.quote()?.high).toBe(500);
+    expect(Object.keys(copy.takeDirtyChunks())).toEqual([chunkKey(bucketStart(NOW, HOUR_MS))]);
   });
 });
 

@@ -58,6 +58,18 @@ export class History {
     this.dirtyHours = new Set(candles.map((c) => bucketStart(c[0], HOUR_MS)));
   }
 
+  /** An independent copy, so that a change can be made and dropped (a push that was not stored). */
+  clone(): History {
+    const copy = new History(
+      this.candles.map((c) => [...c] as Candle),
+      [...this.tail],
+      this.seq,
+    );
+    copy.session = this.session && { ...this.session };
+    copy.dirtyHours = new Set(this.dirtyHours);
+    return copy;
+  }
+
   /** Keeps the 24 hours that end with the newest candle. Returns the first hour kept. */
   trim(): number {
     const newest = this.candles[this.candles.length - 1];
@@ -85,10 +97,6 @@ export class History {
     for (const hour of this.dirtyHours) out[chunkKey(hour)] = this.hourCandles(hour);
     this.dirtyHours.clear();
     return out;
-  }
-
-  get dirty(): boolean {
-    return this.dirtyHours.size > 0;
   }
 
   private hourCandles(hour: number): Candle[] {

@@ -51,5 +51,8 @@ export type Quote = {
   stale?: true;
 };
 
-/** `sim`, `push`, or a provider name such as `coinbase`. */
-export type Source = string;
+/** Exchanges whose public trade socket a ticker room opens itself (named in `FEEDS`). */
+export type ExchangeName = "coinbase" | "kraken" | "binance";
+
+/** Where a ticker room's prices come from: the simulator, pushes, or an exchange. */
+export type Source = "sim" | "push" | ExchangeName;

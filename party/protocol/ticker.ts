@@ -5,6 +5,9 @@ import { Ref } from "./frames.ts";
 import { LIMITS, type PROTOCOL_VERSION } from "./limits.ts";
 import type { Candle, Quote, Source, Tick } from "./market.ts";
 
+/** `full` gets every tick; `quote` gets at most one quote a second (rows and tiles). */
+export type TickerMode = "full" | "quote";
+
 export type Snapshot = {
   type: "snapshot";
   v: typeof PROTOCOL_VERSION;

@@ -1,17 +1,19 @@
 /**
- * An in-memory stand-in for the pieces of the PartyKit runtime a room uses: Durable Object
- * storage with alarms, hibernatable connections, and the `Party.Room` around them. It exists
- * to test what `partykit dev` never does: evicting a room and waking a fresh instance over the
- * same storage and the same open sockets.
+ * An in-memory `RoomHost`: Durable Object storage with alarms, hibernatable connections, and
+ * the runtime's side of them (opening and closing sockets, firing alarms). It exists to test
+ * what `partykit dev` never does: evicting a room and waking a fresh instance over the same
+ * storage and the same open sockets.
  *
- * It is a stand-in for the platform, not for the room: rooms under test are the real classes.
+ * It stands in for the platform, not for the room: the cores under test are the real ones.
  * Where the platform is strict (values cloned on the way in and out, 128 entries per batch,
- * 128 KiB per value, `room.id` unreadable in `onAlarm`), the fake is strict too, so that a room
- * relying on a leniency fails here rather than when deployed.
+ * 128 KiB per value, 2 KB of connection state, the room id unreadable in an alarm under
+ * partykit), the fake is strict too, so that a core relying on a leniency fails here rather
+ * than when deployed.
  */
 import { serialize } from "node:v8";
-import type * as Party from "partykit/server";
 import { vi } from "vitest";
+import type { Conn, RoomHost, RoomStorage } from "../../party/rooms/host.ts";
+import type { Clock } from "../../party/rooms/ticker/clock.ts";
 
 /** Durable Object limits (Cloudflare's documented values). */
 const MAX_BATCH = 128;
@@ -30,9 +32,11 @@ export type StorageCounts = {
 };
 
 /** Durable Object storage semantics over a Map: values are structured-cloned both ways. */
-export class FakeStorage {
+export class FakeStorage implements RoomStorage {
   private readonly data = new Map<string, unknown>();
   private alarm: number | null = null;
+  /** Set by `failNextBatch`: the writes issued together next are refused. */
+  private failing: "armed" | "failing" | null = null;
   readonly counts: StorageCounts = {
     puts: 0,
     keysWritten: 0,
@@ -65,6 +69,7 @@ export class FakeStorage {
     }
     // Check everything before writing anything: a batch is atomic.
     const cloned = entries.map(([k, v]) => [k, this.checked(k, v)] as const);
+    this.refuseIfFailing();
     this.counts.puts++;
     for (const [k, v] of cloned) {
       this.data.set(k, v);
@@ -75,6 +80,7 @@ export class FakeStorage {
   async delete(key: string): Promise<boolean>;
   async delete(keys: string[]): Promise<number>;
   async delete(keyOrKeys: string | string[]): Promise<boolean | number> {
+    this.refuseIfFailing();
     this.counts.deletes++;
     if (typeof keyOrKeys === "string") return this.data.delete(keyOrKeys);
     if (keyOrKeys.length > MAX_BATCH) {
@@ -98,6 +104,12 @@ export class FakeStorage {
       out.set(key, this.read<T>(key) as T);
     }
     return out;
+  }
+
+  async deleteAll(): Promise<void> {
+    this.refuseIfFailing();
+    this.counts.deletes++;
+    this.data.clear();
   }
 
   async getAlarm(): Promise<number | null> {
@@ -143,6 +155,26 @@ export class FakeStorage {
     return { ...this.counts };
   }
 
+  /**
+   * The next batch of writes fails and changes nothing, as a runtime's storage may (overloaded,
+   * or reset). A batch is what the runtime commits together: every put and delete issued
+   * before the room next awaits.
+   */
+  failNextBatch(): void {
+    this.failing = "armed";
+  }
+
+  private refuseIfFailing(): void {
+    if (this.failing === null) return;
+    if (this.failing === "armed") {
+      this.failing = "failing";
+      queueMicrotask(() => {
+        this.failing = null;
+      });
+    }
+    throw new Error("storage write failed");
+  }
+
   private read<T>(key: string): T | undefined {
     return this.data.has(key) ? (structuredClone(this.data.get(key)) as T) : undefined;
   }
@@ -164,7 +196,7 @@ const OPEN = 1;
 const CLOSED = 3;
 
 /** A hibernatable WebSocket as a room sees it. */
-export class FakeConnection {
+export class FakeConnection<S = unknown> implements Conn<S> {
   readonly id: string;
   readonly uri: string;
   /** Tags as the runtime keeps them: the id first, then the room's `getConnectionTags`. */
@@ -180,20 +212,19 @@ export class FakeConnection {
     this.uri = uri;
   }
 
-  /** Like partykit's: deserialised afresh on every read, so nothing is shared by reference. */
-  get state(): unknown {
-    return structuredClone(this.attachment);
+  /** Like the runtime's: deserialised afresh on every read, so nothing is shared by reference. */
+  get state(): S | null {
+    return structuredClone(this.attachment) as S | null;
   }
 
-  setState(next: unknown): unknown {
-    const value = typeof next === "function" ? (next as (s: unknown) => unknown)(this.state) : next;
-    const bytes = serialize(value ?? null).byteLength;
+  setState(next: S | null): S | null {
+    const bytes = serialize(next ?? null).byteLength;
     if (bytes > 2048) throw new RangeError(`connection state of ${bytes} bytes is over 2 KB`);
-    this.attachment = structuredClone(value ?? null);
+    this.attachment = structuredClone(next ?? null);
     return this.state;
   }
 
-  send(message: string | ArrayBuffer | ArrayBufferView): void {
+  send(message: string): void {
     if (this.readyState !== OPEN) throw new Error("WebSocket is not open");
     if (typeof message !== "string") throw new TypeError("rooms here send text frames only");
     this.sent.push({ at: Date.now(), text: message });
@@ -214,37 +245,34 @@ export class FakeConnection {
   }
 }
 
-type Handlers = Pick<
-  Party.Server,
-  "onStart" | "onConnect" | "onClose" | "onAlarm" | "getConnectionTags"
->;
+/** The hooks a room core offers its runtime (the ticker's `TickerCore`, say). */
+export interface RoomCore<S> {
+  start(): Promise<void>;
+  tags?(url: string): string[];
+  connect(conn: Conn<S>, url: string): Promise<void>;
+  close(conn: Conn<S>): Promise<void>;
+  alarm(): Promise<void>;
+}
 
 /**
- * The `Party.Room` a room instance gets, plus the runtime's side: connecting and closing
- * sockets, and firing alarms when they are due.
+ * The `RoomHost` a core gets, plus the runtime's side: connecting and closing sockets, and
+ * firing alarms when they are due.
  */
-export class FakeRoom {
-  readonly name: string;
-  readonly internalID: string;
+export class FakeRoom<S = unknown> implements RoomHost<S> {
   readonly env: Record<string, unknown>;
   readonly storage: FakeStorage;
   private readonly roomId: string;
-  private readonly conns: FakeConnection[] = [];
+  private readonly conns: FakeConnection<S>[] = [];
   private inAlarm = false;
   private nextId = 0;
 
-  constructor(
-    id: string,
-    options: { storage?: FakeStorage; env?: Record<string, unknown>; party?: string } = {},
-  ) {
+  constructor(id: string, options: { storage?: FakeStorage; env?: Record<string, unknown> } = {}) {
     this.roomId = id;
-    this.name = options.party ?? "ticker";
-    this.internalID = `fake-${this.name}-${id}`;
     this.env = options.env ?? {};
     this.storage = options.storage ?? new FakeStorage();
   }
 
-  /** As in partykit: unreadable while an alarm runs (including the start an alarm wakes). */
+  /** As under partykit: unreadable while an alarm runs (including the start an alarm wakes). */
   get id(): string {
     if (this.inAlarm) {
       throw new Error("You can not access `Party.id` in the `onAlarm` handler.");
@@ -252,64 +280,42 @@ export class FakeRoom {
     return this.roomId;
   }
 
-  get context(): never {
-    throw new Error("the fake room has no context; rooms under test must not need it");
-  }
-
-  blockConcurrencyWhile = async <T>(fn: () => Promise<T>): Promise<T> => fn();
-
-  getConnections(tag?: string): Iterable<FakeConnection> {
+  connections(tag?: string): Iterable<FakeConnection<S>> {
     return this.conns.filter((c) => c.open && (tag === undefined || c.tags.includes(tag)));
-  }
-
-  getConnection(id: string): FakeConnection | undefined {
-    return this.conns.find((c) => c.open && c.id === id);
-  }
-
-  broadcast = (message: string | ArrayBuffer | ArrayBufferView, without: string[] = []): void => {
-    for (const c of this.getConnections()) if (!without.includes(c.id)) c.send(message);
-  };
-
-  /** The room as its class sees it. */
-  get party(): Party.Room {
-    return this as unknown as Party.Room;
-  }
-
-  /** Every connection ever opened, open or not. */
-  get connections(): readonly FakeConnection[] {
-    return this.conns;
   }
 
   // -------------------------------------------------------------------------------------------
   // The runtime's side
 
-  /** Opens a socket to `server` at `path` (with its query), as the runtime would. */
-  async connect(server: Handlers, path: string): Promise<FakeConnection> {
-    const conn = new FakeConnection(`conn-${++this.nextId}`, `http://localhost${path}`);
-    const ctx = { request: new Request(conn.uri) } as unknown as Party.ConnectionContext;
-    const userTags = (await server.getConnectionTags?.(asConnection(conn), ctx)) ?? [];
+  /** Opens a socket to `core` at `path` (with its query), as the runtime would. */
+  async connect(core: RoomCore<S>, path: string): Promise<FakeConnection<S>> {
+    const conn = new FakeConnection<S>(`conn-${++this.nextId}`, `http://localhost${path}`);
+    const userTags = core.tags?.(conn.uri) ?? [];
     conn.tags = [conn.id, ...userTags.filter((t) => t !== conn.id)];
     this.conns.push(conn);
-    await server.onConnect?.(asConnection(conn), ctx);
+    await core.connect(conn, conn.uri);
     return conn;
   }
 
   /** The client goes away: the socket is closed before the room hears of it. */
-  async disconnect(server: Handlers, conn: FakeConnection): Promise<void> {
+  async disconnect(core: RoomCore<S>, conn: FakeConnection<S>): Promise<void> {
     conn.close(1000, "client left");
-    await server.onClose?.(asConnection(conn));
+    await core.close(conn);
   }
 
   /**
    * Fires the pending alarm if it is due. With `wake`, the instance is new and this alarm is
-   * what starts it: the runtime runs `onStart` first, also without a room id.
+   * what starts it: the runtime runs `start` first, also without a room id.
    */
-  async fireAlarm(server: Handlers, options: { wake?: boolean } = {}): Promise<boolean> {
+  async fireAlarm(
+    core: Pick<RoomCore<S>, "start" | "alarm">,
+    options: { wake?: boolean } = {},
+  ): Promise<boolean> {
     if (!this.storage.takeDueAlarm(Date.now())) return false;
     this.inAlarm = true;
     try {
-      if (options.wake) await server.onStart?.();
-      await server.onAlarm?.();
+      if (options.wake) await core.start();
+      await core.alarm();
     } finally {
       this.inAlarm = false;
     }
@@ -320,18 +326,60 @@ export class FakeRoom {
    * Lets `ms` of fake time pass: timers run, and each alarm fires when it is due, in order.
    * Needs `vi.useFakeTimers()`.
    */
-  async advance(server: Handlers, ms: number): Promise<void> {
+  async advance(core: Pick<RoomCore<S>, "start" | "alarm">, ms: number): Promise<void> {
     const end = Date.now() + ms;
     for (;;) {
       const alarm = this.storage.alarmTime;
       if (alarm === null || alarm > end) break;
       await vi.advanceTimersByTimeAsync(Math.max(0, alarm - Date.now()));
-      await this.fireAlarm(server);
+      await this.fireAlarm(core);
     }
     await vi.advanceTimersByTimeAsync(Math.max(0, end - Date.now()));
   }
 }
 
-export function asConnection<T = unknown>(conn: FakeConnection): Party.Connection<T> {
-  return conn as unknown as Party.Connection<T>;
+/**
+ * Time and timers by hand, for modules that take a `Clock`: nothing runs until `advance`, and
+ * timers fire in time order with the clock set to when each was due.
+ */
+export class FakeClock implements Clock {
+  private time: number;
+  private readonly timers = new Map<number, { at: number; run: () => void }>();
+  private nextId = 0;
+
+  constructor(start = 0) {
+    this.time = start;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(run: () => void, ms: number): number {
+    const id = ++this.nextId;
+    this.timers.set(id, { at: this.time + Math.max(0, ms), run });
+    return id;
+  }
+
+  clearTimeout(timer: unknown): void {
+    this.timers.delete(timer as number);
+  }
+
+  /** Timers set and not yet fired or cleared. */
+  get pending(): number {
+    return this.timers.size;
+  }
+
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      let due: [number, { at: number; run: () => void }] | undefined;
+      for (const entry of this.timers) if (!due || entry[1].at < due[1].at) due = entry;
+      if (!due || due[1].at > end) break;
+      this.timers.delete(due[0]);
+      this.time = Math.max(this.time, due[1].at);
+      due[1].run();
+    }
+    this.time = end;
+  }
 }

@@ -14,7 +14,7 @@ import type {
   TickerServerMessage,
   TicksMessage,
 } from "../../party/protocol/index.ts";
-import TickerRoom from "../../party/ticker.ts";
+import { type TickerConnState, TickerCore } from "../../party/rooms/ticker/core.ts";
 import { type FakeConnection, FakeRoom, FakeStorage } from "../helpers/fake-room.ts";
 
 const START = Date.UTC(2026, 9, 14, 15, 7, 23, 417);
@@ -139,11 +139,11 @@ describe("a ticker room woken from hibernation", () => {
   it("carries on where it left off for the sockets that stayed open", async () => {
     const sim = new Simulator(SYMBOL);
     const storage = new FakeStorage();
-    const room = new FakeRoom(SYMBOL, { storage });
+    const room = new FakeRoom<TickerConnState>(SYMBOL, { storage });
 
     // Instance A: the room as first started.
-    let a: TickerRoom | null = new TickerRoom(room.party);
-    await a.onStart();
+    let a: TickerCore | null = new TickerCore(room);
+    await a.start();
     const full = await room.connect(a, `/parties/ticker/${SYMBOL}`);
     const quote = await room.connect(a, `/parties/ticker/${SYMBOL}?mode=quote`);
     expect(full.tags).toContain("full");
@@ -179,8 +179,8 @@ describe("a ticker room woken from hibernation", () => {
     const before = storage.snapshotCounts();
 
     // Instance B over the same storage and the same sockets.
-    const b = new TickerRoom(room.party);
-    await b.onStart();
+    const b = new TickerCore(room);
+    await b.start();
     const watchedMs = 6_000;
     await room.advance(b, watchedMs);
     const fullFramesB = fullView.catchUp();
@@ -239,9 +239,9 @@ describe("a ticker room woken from hibernation", () => {
 
   it("resyncs the sockets already open when a newcomer wakes it", async () => {
     const storage = new FakeStorage();
-    const room = new FakeRoom(SYMBOL, { storage });
-    const a = new TickerRoom(room.party);
-    await a.onStart();
+    const room = new FakeRoom<TickerConnState>(SYMBOL, { storage });
+    const a = new TickerCore(room);
+    await a.start();
     const old = await room.connect(a, `/parties/ticker/${SYMBOL}`);
     const oldView = new ClientView(old);
     await room.advance(a, 2_500);
@@ -251,8 +251,8 @@ describe("a ticker room woken from hibernation", () => {
 
     evictTimers();
     vi.setSystemTime(Date.now() + 300);
-    const b = new TickerRoom(room.party);
-    await b.onStart();
+    const b = new TickerCore(room);
+    await b.start();
     const newcomer = await room.connect(b, `/parties/ticker/${SYMBOL}`);
     const newView = new ClientView(newcomer);
     const oldFrames = oldView.catchUp();
@@ -276,9 +276,9 @@ describe("a ticker room woken from hibernation", () => {
 
   it("does not read room.id in an alarm that wakes it", async () => {
     const storage = new FakeStorage();
-    const room = new FakeRoom(SYMBOL, { storage });
-    const a = new TickerRoom(room.party);
-    await a.onStart();
+    const room = new FakeRoom<TickerConnState>(SYMBOL, { storage });
+    const a = new TickerCore(room);
+    await a.start();
     const conn = await room.connect(a, `/parties/ticker/${SYMBOL}`);
     const view = new ClientView(conn);
     await room.advance(a, 2_000);
@@ -289,9 +289,9 @@ describe("a ticker room woken from hibernation", () => {
     const alarm = storage.alarmTime as number;
     expect(alarm).toBeGreaterThan(Date.now());
     vi.setSystemTime(alarm);
-    // The alarm is what starts instance B: the runtime runs onStart, then onAlarm, and
+    // The alarm is what starts instance B: the runtime runs start, then alarm, and
     // `room.id` throws in both.
-    const b = new TickerRoom(room.party);
+    const b = new TickerCore(room);
     await expect(room.fireAlarm(b, { wake: true })).resolves.toBe(true);
     const frames = view.catchUp();
     expect(frames[0]?.type).toBe("snapshot");
@@ -309,9 +309,9 @@ describe("a ticker room woken from hibernation", () => {
   it("catches up to the present on the next connect after an hour alone", async () => {
     const sim = new Simulator(SYMBOL);
     const storage = new FakeStorage();
-    const room = new FakeRoom(SYMBOL, { storage });
-    const a = new TickerRoom(room.party);
-    await a.onStart();
+    const room = new FakeRoom<TickerConnState>(SYMBOL, { storage });
+    const a = new TickerCore(room);
+    await a.start();
     const first = await room.connect(a, `/parties/ticker/${SYMBOL}`);
     const firstView = new ClientView(first);
     await room.advance(a, 3_000);
@@ -327,8 +327,8 @@ describe("a ticker room woken from hibernation", () => {
     expect(storage.snapshotCounts()).toEqual(idle);
     expect(vi.getTimerCount()).toBe(0);
 
-    const b = new TickerRoom(room.party);
-    await b.onStart();
+    const b = new TickerCore(room);
+    await b.start();
     const later = await room.connect(b, `/parties/ticker/${SYMBOL}`);
     const view = new ClientView(later);
     view.catchUp();
@@ -358,9 +358,9 @@ describe("a ticker room woken from hibernation", () => {
 
   it("serves at most 24 hours of candles after a wake-up", async () => {
     const storage = new FakeStorage();
-    const room = new FakeRoom(SYMBOL, { storage });
-    const a = new TickerRoom(room.party);
-    await a.onStart();
+    const room = new FakeRoom<TickerConnState>(SYMBOL, { storage });
+    const a = new TickerCore(room);
+    await a.start();
     const conn = await room.connect(a, `/parties/ticker/${SYMBOL}`);
     const view = new ClientView(conn);
     // Watched for a few minutes: the oldest minutes fall out of the 24 hours meanwhile.
@@ -373,8 +373,8 @@ describe("a ticker room woken from hibernation", () => {
     view.catchUp();
 
     evictTimers();
-    const b = new TickerRoom(room.party);
-    await b.onStart();
+    const b = new TickerCore(room);
+    await b.start();
     await room.advance(b, 2_000);
     const snap = view.catchUp().find((f): f is Snapshot => f.type === "snapshot");
     expect(snap).toBeDefined();
@@ -388,9 +388,9 @@ describe("a ticker room woken from hibernation", () => {
 describe("a watched ticker room", () => {
   it("sends quote subscribers at most one frame a second, and full subscribers every tick", async () => {
     const sim = new Simulator(SYMBOL);
-    const room = new FakeRoom(SYMBOL);
-    const server = new TickerRoom(room.party);
-    await server.onStart();
+    const room = new FakeRoom<TickerConnState>(SYMBOL);
+    const server = new TickerCore(room);
+    await server.start();
     const full = await room.connect(server, `/parties/ticker/${SYMBOL}`);
     const quote = await room.connect(server, `/parties/ticker/${SYMBOL}?mode=quote`);
     const fullView = new ClientView(full);
@@ -451,9 +451,9 @@ describe("the stand-in runtime", () => {
     const many = Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`k${i}`, i]));
     await expect(storage.put(many)).rejects.toThrow(RangeError);
     expect(storage.keys()).toEqual([]);
-    const room = new FakeRoom(SYMBOL, { storage });
+    const room = new FakeRoom<TickerConnState>(SYMBOL, { storage });
     await storage.setAlarm(Date.now());
-    const readsId = { onAlarm: () => void room.id };
+    const readsId = { start: async () => {}, alarm: async () => void room.id };
     await expect(room.fireAlarm(readsId)).rejects.toThrow(/Party\.id/);
     expect(room.id).toBe(SYMBOL);
   });

@@ -4,7 +4,9 @@
  * exchanges with a public socket) and the Node bridge (for feeds that allow one connection per
  * key) drive them the same way, and unit tests feed them recorded frames.
  */
-import type { Tick } from "../../protocol/index.ts";
+import type { ExchangeName, Tick } from "../../protocol/index.ts";
+
+export type { ExchangeName };
 
 /** What one upstream frame meant for a room. `parse` returns one or more of these. */
 export type FeedEvent =
@@ -21,8 +23,6 @@ export type FeedEvent =
   /** `fatal`: retrying will not help (an unknown product, a refused key). */
   | { kind: "error"; message: string; fatal: boolean }
   | { kind: "ignore" };
-
-export type ExchangeName = "coinbase" | "kraken" | "binance";
 
 /** An exchange whose public trade socket a room opens itself while it has subscribers. */
 export interface ExchangeAdapter {

@@ -4,10 +4,9 @@
  * with jittered backoff. It never throws into the room: everything it has to say arrives as
  * ticks or as a status.
  */
-
-import { backoffDelay } from "./market/backoff.ts";
-import type { ExchangeAdapter } from "./market/providers/types.ts";
-import type { Tick } from "./protocol/index.ts";
+import { backoffDelay } from "../../market/backoff.ts";
+import type { ExchangeAdapter } from "../../market/providers/types.ts";
+import type { Tick } from "../../protocol/index.ts";
 
 export type UpstreamStatus = {
   /** A short readable phrase for the snapshot's and quote's `status`. */
@@ -42,10 +41,6 @@ export class Upstream {
     private readonly baseUrl: string,
     private readonly on: UpstreamHandlers,
   ) {}
-
-  get status(): UpstreamStatus {
-    return this.current;
-  }
 
   start(): void {
     this.stopped = false;

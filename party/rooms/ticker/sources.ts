@@ -1,0 +1,251 @@
+/**
+ * Where a ticker room's prices come from, behind one interface: the simulator (a pure function
+ * of symbol and time, pumped while somebody watches), an exchange's public trade socket (open
+ * while somebody watches), or pushes (nothing runs; the room takes what is posted).
+ * `chooseSource` is the one rule for which of them a room takes, on loading, on creation and on
+ * a push.
+ */
+
+import { type FeedsConfig, providerFor } from "../../market/feeds.ts";
+import { EXCHANGES } from "../../market/providers/registry.ts";
+import type { ExchangeAdapter } from "../../market/providers/types.ts";
+import { Simulator } from "../../market/simulator.ts";
+import {
+  type Candle,
+  type ExchangeName,
+  LIMITS,
+  type Source,
+  type Tick,
+} from "../../protocol/index.ts";
+import { setting } from "../host.ts";
+import type { Clock } from "./clock.ts";
+import { Upstream, type UpstreamStatus } from "./upstream.ts";
+
+/** Idle longer than this, a simulated room rebuilds its day instead of walking every tick. */
+const REBUILD_AFTER_MS = 10 * 60_000;
+/** Sizes of exchange and pushed trades keep this many decimals in the session volume. */
+const FEED_VOLUME_DECIMALS = 8;
+
+/** A stretch of history: candles, the most recent ticks, and how many ticks it held. */
+export type Backfill = { candles: Candle[]; tail: Tick[]; count: number };
+
+/** What happened since a source last advanced. */
+export type Advance =
+  | { kind: "idle" }
+  | { kind: "ticks"; ticks: Tick[] }
+  /** Too long to walk tick by tick: the day as it stands, and the ticks made since the cursor. */
+  | { kind: "rebuilt"; day: Backfill; count: number };
+
+/** How a running source reaches its room. */
+export interface SourceSink {
+  /** The simulator's next tick is due: the room advances, then watches again. */
+  due(): void;
+  /** An exchange delivered trades; `replay` marks those from before the subscription. */
+  trades(ticks: Tick[], replay: boolean): void;
+  /** An exchange's feed went quiet, dropped, was refused or came back. */
+  status(status: UpstreamStatus): void;
+}
+
+export interface PriceSource {
+  readonly name: Source;
+  /** Every tick the source made up to this time is in the room's history. */
+  readonly cursor: number;
+  /** Runs a timer or a socket while watched, which the room's alarm restarts; pushes run nothing. */
+  readonly runsWhileWatched: boolean;
+  /** Decimals of the session volume. */
+  readonly volumeDecimals: number;
+  /** The history a room starting on this source holds: the simulated day, or nothing. */
+  backfill(now: number): Backfill | null;
+  /** What it made between its cursor and `now`, moving the cursor. */
+  advance(now: number): Advance;
+  /** Starts making prices for watchers; a source already running carries on. */
+  watch(sink: SourceSink): void;
+  /** Stops every timer and socket it holds. */
+  unwatch(): void;
+  /** The feed's word and whether its prices are stale; null for a source without a feed. */
+  feedStatus(): UpstreamStatus | null;
+}
+
+export type SourceOptions = {
+  symbol: string;
+  cursor: number;
+  clock: Clock;
+  env: Readonly<Record<string, unknown>>;
+};
+
+export function createSource(name: Source, options: SourceOptions): PriceSource {
+  if (name === "sim") return new SimSource(options.symbol, options.cursor, options.clock);
+  if (name === "push") return new PushSource(options.cursor);
+  const adapter = EXCHANGES[name];
+  const base = setting(options.env, adapter.urlEnv) ?? adapter.defaultUrl;
+  return new ExchangeSource(adapter, options.symbol, options.cursor, base);
+}
+
+/** The source `FEEDS` gives a symbol: an exchange, or the simulator. */
+export function feedSource(symbol: string, feeds: FeedsConfig): Source {
+  return (feeds.ok && providerFor(symbol, feeds.rules)) || "sim";
+}
+
+export function isExchange(source: Source): source is ExchangeName {
+  return source !== "sim" && source !== "push";
+}
+
+/**
+ * The source a room takes, given the one it has (null: a new room) and the one `FEEDS` wants.
+ * Pushed prices stay pushed whatever `FEEDS` says later; otherwise the room follows `FEEDS`. A
+ * push makes any room a push room (a new one starts as one) except a room an exchange feeds:
+ * then the answer is null, and the push is refused, since a room never mixes sources.
+ */
+export function chooseSource(current: Source | null, wanted: Source, pushing: false): Source;
+export function chooseSource(
+  current: Source | null,
+  wanted: Source,
+  pushing: boolean,
+): Source | null;
+export function chooseSource(
+  current: Source | null,
+  wanted: Source,
+  pushing: boolean,
+): Source | null {
+  if (current === "push") return "push";
+  if (!pushing) return wanted;
+  return isExchange(current ?? wanted) ? null : "push";
+}
+
+const IDLE: Advance = { kind: "idle" };
+
+class SimSource implements PriceSource {
+  readonly name = "sim";
+  readonly runsWhileWatched = true;
+  private readonly sim: Simulator;
+  private timer: unknown = null;
+
+  constructor(
+    symbol: string,
+    public cursor: number,
+    private readonly clock: Clock,
+  ) {
+    this.sim = new Simulator(symbol);
+  }
+
+  get volumeDecimals(): number {
+    return this.sim.spec.sizeDecimals;
+  }
+
+  backfill(now: number): Backfill {
+    this.cursor = now;
+    return this.day(now);
+  }
+
+  advance(now: number): Advance {
+    const from = this.cursor;
+    if (now <= from) return IDLE;
+    this.cursor = now;
+    if (now - from > REBUILD_AFTER_MS) {
+      return { kind: "rebuilt", day: this.day(now), count: this.sim.countBetween(from, now) };
+    }
+    return { kind: "ticks", ticks: this.sim.ticksBetween(from, now) };
+  }
+
+  /** One timer at a time, set for the next simulated tick; the room re-arms it after each. */
+  watch(sink: SourceSink): void {
+    if (this.timer !== null) return;
+    const wait = Math.max(0, this.sim.nextTickTime(this.cursor) - this.clock.now());
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = null;
+      sink.due();
+    }, wait);
+  }
+
+  unwatch(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  feedStatus(): null {
+    return null;
+  }
+
+  private day(now: number): Backfill {
+    return this.sim.history(now - LIMITS.historyMs, now, LIMITS.snapshotTicks);
+  }
+}
+
+const CONNECTING: UpstreamStatus = { status: "connecting", stale: false };
+
+class ExchangeSource implements PriceSource {
+  readonly name: ExchangeName;
+  readonly runsWhileWatched = true;
+  readonly volumeDecimals = FEED_VOLUME_DECIMALS;
+  /** The exchange's name for the symbol; null when it lists no such market. */
+  private readonly product: string | null;
+  private status: UpstreamStatus | null;
+  private upstream: Upstream | null = null;
+
+  constructor(
+    private readonly adapter: ExchangeAdapter,
+    symbol: string,
+    readonly cursor: number,
+    private readonly baseUrl: string,
+  ) {
+    this.name = adapter.name;
+    this.product = adapter.product(symbol);
+    this.status = this.product
+      ? null
+      : { status: `refused: ${adapter.name} has no market for ${symbol}`, stale: true };
+  }
+
+  backfill(): null {
+    return null;
+  }
+
+  advance(): Advance {
+    return IDLE;
+  }
+
+  watch(sink: SourceSink): void {
+    if (this.product === null || this.upstream) return;
+    this.upstream = new Upstream(this.adapter, this.product, this.baseUrl, {
+      ticks: (ticks, replay) => sink.trades(ticks, replay),
+      status: (status) => {
+        this.status = status;
+        sink.status(status);
+      },
+    });
+    this.upstream.start();
+  }
+
+  unwatch(): void {
+    this.upstream?.stop();
+    this.upstream = null;
+  }
+
+  feedStatus(): UpstreamStatus {
+    return this.status ?? CONNECTING;
+  }
+}
+
+/** Pushed prices arrive by request; between requests nothing runs. */
+class PushSource implements PriceSource {
+  readonly name = "push";
+  readonly runsWhileWatched = false;
+  readonly volumeDecimals = FEED_VOLUME_DECIMALS;
+
+  constructor(readonly cursor: number) {}
+
+  backfill(): null {
+    return null;
+  }
+
+  advance(): Advance {
+    return IDLE;
+  }
+
+  watch(): void {}
+
+  unwatch(): void {}
+
+  feedStatus(): null {
+    return null;
+  }
+}
