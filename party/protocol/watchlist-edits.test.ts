@@ -1,16 +1,11 @@
-import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import {
   applyEdit,
-  CreateWatchlistSchema,
   type EditResult,
   LIMITS,
-  parseFrame,
-  WatchlistClientMessageSchema,
   type WatchlistEdit,
   type WatchlistView,
-} from "./protocol/index.ts";
-import { leastUsedColor, newList } from "./watchlist-list.ts";
+} from "./index.ts";
 
 const list = (symbols: string[], name = "Tech", version = 1): WatchlistView => ({
   id: "abcdefghijklmnop",
@@ -122,93 +117,5 @@ describe("applyEdit", () => {
     expect(
       ok(applyEdit(less.list, { type: "add", symbol: "ONEMORE" }, "editor")).list.symbols,
     ).toHaveLength(50);
-  });
-});
-
-describe("newList", () => {
-  it("keeps order, drops duplicates, names the list by default", () => {
-    expect(newList("abcdefghijklmnop", undefined, ["MSFT", "AAPL", "MSFT"])).toEqual({
-      id: "abcdefghijklmnop",
-      name: "Watchlist",
-      symbols: ["MSFT", "AAPL"],
-      version: 1,
-    });
-  });
-});
-
-describe("leastUsedColor", () => {
-  it("gives eight people eight different colours, then starts reusing the least used", () => {
-    const taken: string[] = [];
-    for (let i = 0; i < 8; i++) taken.push(leastUsedColor(taken, `user-${i}`));
-    expect(new Set(taken).size).toBe(8);
-    const ninth = leastUsedColor(taken, "user-8");
-    const tenth = leastUsedColor([...taken, ninth], "user-9");
-    expect(tenth).not.toBe(ninth);
-  });
-
-  it("is the same for the same people and newcomer", () => {
-    expect(leastUsedColor(["#e5484d"], "abc")).toBe(leastUsedColor(["#e5484d"], "abc"));
-    expect(leastUsedColor([], "abc")).toMatch(/^#[0-9a-f]{6}$/);
-  });
-});
-
-describe("watchlist frames", () => {
-  const parse = (frame: unknown) =>
-    parseFrame(
-      WatchlistClientMessageSchema,
-      typeof frame === "string" ? frame : JSON.stringify(frame),
-    );
-
-  it("accepts every intent in its documented shape", () => {
-    for (const frame of [
-      { type: "add", symbol: "AAPL" },
-      { type: "add", symbol: "BRK.B", index: 0, ref: "r1" },
-      { type: "remove", symbol: "BTC-USD" },
-      { type: "move", symbol: "AAPL", index: 3 },
-      { type: "rename", name: "  Tech  " },
-      { type: "focus", symbol: "AAPL" },
-      { type: "focus", symbol: null },
-      { type: "ping", ref: "x" },
-    ]) {
-      expect(parse(frame).ok, JSON.stringify(frame)).toBe(true);
-    }
-  });
-
-  it("trims names", () => {
-    const r = parse({ type: "rename", name: "  Tech  " });
-    expect(r.ok && r.value.type === "rename" && r.value.name).toBe("Tech");
-  });
-
-  it.each([
-    [{ type: "add" }, "symbol"],
-    [{ type: "add", symbol: "aapl" }, "use AAPL"],
-    [{ type: "add", symbol: "A$B" }, "not a symbol"],
-    [{ type: "add", symbol: "AAPL", index: -1 }, "negative"],
-    [{ type: "add", symbol: "AAPL", index: 1.5 }, "whole"],
-    [{ type: "move", symbol: "AAPL" }, "index"],
-    [{ type: "rename", name: "   " }, "empty"],
-    [{ type: "rename", name: "x".repeat(81) }, "80"],
-    [{ type: "focus" }, "symbol"],
-    [{ type: "add", symbol: "AAPL", ref: "r".repeat(65) }, "ref"],
-    [{ type: "delete", symbol: "AAPL" }, 'unknown message type "delete"'],
-    [{ symbol: "AAPL" }, "no type"],
-  ])("refuses %j with a message about %s", (frame, words) => {
-    const r = parse(frame);
-    expect(r.ok).toBe(false);
-    if (!r.ok) {
-      expect(r.code).toBe("bad_message");
-      expect(r.message).toContain(words);
-    }
-  });
-
-  it("validates create bodies", () => {
-    expect(v.safeParse(CreateWatchlistSchema, {}).success).toBe(true);
-    expect(v.safeParse(CreateWatchlistSchema, { name: "A", symbols: ["AAPL"] }).success).toBe(true);
-    expect(v.safeParse(CreateWatchlistSchema, { symbols: ["aapl"] }).success).toBe(false);
-    expect(v.safeParse(CreateWatchlistSchema, { name: "" }).success).toBe(false);
-    expect(v.safeParse(CreateWatchlistSchema, { symbols: Array(51).fill("AAPL") }).success).toBe(
-      false,
-    );
-    expect(v.safeParse(CreateWatchlistSchema, []).success).toBe(false);
   });
 });
