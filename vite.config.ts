@@ -1,7 +1,7 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-const roomsPort = process.env.PARTYKIT_PORT ?? "2000";
+const roomsPort = process.env.ROOMS_PORT ?? "2000";
 
 export default defineConfig({
   root: "app",

@@ -1,10 +1,11 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Three layers, each real at its level: pure code (no sockets), rooms against a real
- * `partykit dev` over real sockets, and the app in real Chromium. The last two start servers,
- * so their files run one at a time, and the layers one after another, to keep timings honest
- * on a small machine.
+ * Three layers, each real at its level: pure code (no sockets), rooms over real sockets
+ * against the Worker as `npm start` serves it, and the app in real Chromium against the same.
+ * The protocol suites run a second time against `partykit dev`, so that both shells stay
+ * correct. Layers that start servers run their files one at a time, and the layers one after
+ * another, to keep timings honest on a small machine.
  */
 export default defineConfig({
   test: {
@@ -29,12 +30,27 @@ export default defineConfig({
       },
       {
         test: {
+          name: "integration-partykit",
+          include: [
+            "tests/integration/ticker-*.test.ts",
+            "tests/integration/watchlist*.test.ts",
+            "tests/integration/feed-rooms.test.ts",
+          ],
+          env: { TEST_RUNTIME: "partykit" },
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
           name: "browser",
           include: ["tests/browser/**/*.test.ts"],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 90_000,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
         },
       },
     ],

@@ -1,28 +1,57 @@
 /**
  * `npm run dev`: Vite with hot reload on PORT (1999), proxying `/parties` (WebSockets too) to
- * `partykit dev` on the next port up.
+ * `wrangler dev` on the next port up, which rebuilds and reloads the Worker when `party/`
+ * changes. Everything listens on 127.0.0.1, the inspector included; the room settings reach
+ * wrangler through an env file readable only by this user, removed on exit.
  */
 import { spawn } from "node:child_process";
-import { loadDotEnv, PARTYKIT_BIN, partykitArgs, portFromEnv, ROOT } from "./settings.ts";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  envFileText,
+  loadDotEnv,
+  portFromEnv,
+  ROOT,
+  roomSettings,
+  WRANGLER_BIN,
+} from "./settings.ts";
 
 loadDotEnv();
 const port = portFromEnv();
 const roomsPort = port + 1;
 
-const rooms = spawn(PARTYKIT_BIN, partykitArgs({ port: roomsPort }), {
-  cwd: ROOT,
-  stdio: "inherit",
-});
+const secrets = mkdtempSync(join(tmpdir(), "tickerroom-dev-"));
+const envFile = join(secrets, "vars.env");
+writeFileSync(envFile, envFileText(roomSettings()), { mode: 0o600 });
+// wrangler wants the assets directory to exist; Vite serves the app itself in development.
+mkdirSync(join(ROOT, "dist"), { recursive: true });
+
+const rooms = spawn(
+  WRANGLER_BIN,
+  [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(roomsPort),
+    "--inspector-ip",
+    "127.0.0.1",
+    "--persist-to",
+    process.env.PERSIST_DIR || ".wrangler/state",
+    "--env-file",
+    envFile,
+    "--show-interactive-dev-session=false",
+  ],
+  { cwd: ROOT, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+);
 const vite = spawn(
   process.execPath,
-  ["node_modules/vite/bin/vite.js", "--port", String(port), "--strictPort"],
-  {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, PARTYKIT_PORT: String(roomsPort) },
-  },
+  ["node_modules/vite/bin/vite.js", "--host", "127.0.0.1", "--port", String(port), "--strictPort"],
+  { cwd: ROOT, stdio: "inherit", env: { ...process.env, ROOMS_PORT: String(roomsPort) } },
 );
 const children = [rooms, vite];
+const cleanUp = () => rmSync(secrets, { recursive: true, force: true });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     for (const child of children) child.kill(signal);
@@ -31,5 +60,6 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 for (const child of children)
   child.on("exit", (code) => {
     for (const other of children) other.kill("SIGTERM");
+    cleanUp();
     process.exit(code ?? 0);
   });

@@ -1,5 +1,5 @@
 /**
- * Settings come from the environment (or `.env`) and reach the rooms as PartyKit vars. One
+ * Settings come from the environment (or `.env`) and reach the rooms as Worker bindings. One
  * list serves `npm start`, `npm run dev`, the tests and the benchmark, so that they run the
  * server the same way.
  */
@@ -17,10 +17,30 @@ export const ROOM_SETTINGS = [
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const PARTYKIT_BIN = resolve(ROOT, "node_modules/.bin/partykit");
+export const WRANGLER_BIN = resolve(ROOT, "node_modules/.bin/wrangler");
+/** Where `npm run build` puts the Worker's bundle (`wrangler deploy --dry-run --outdir`). */
+export const WORKER_BUNDLE = resolve(ROOT, "build/worker/worker.js");
 
 /** Reads `.env` into `process.env` without overriding what the environment already says. */
 export function loadDotEnv(file = resolve(ROOT, ".env")): void {
   if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** The room settings that are set in `env`, as bindings for the Worker. */
+export function roomSettings(env: Record<string, string | undefined> = process.env) {
+  const out: Record<string, string> = {};
+  for (const name of ROOM_SETTINGS) {
+    const value = env[name];
+    if (value) out[name] = value;
+  }
+  return out;
+}
+
+/** Settings as the lines of a `.env` file, for runners that read them from a file. */
+export function envFileText(settings: Record<string, string>): string {
+  return Object.entries(settings)
+    .map(([name, value]) => `${name}=${JSON.stringify(value)}\n`)
+    .join("");
 }
 
 export type ServerOptions = {
@@ -30,13 +50,15 @@ export type ServerOptions = {
   env?: Record<string, string | undefined>;
 };
 
-/** Arguments for `partykit dev`: offline, no terminal UI, vars from the environment. */
+/**
+ * Arguments for `partykit dev`: offline, no terminal UI, vars from the environment. It takes
+ * its vars on the command line only, which is one reason `npm start` does not run it.
+ */
 export function partykitArgs({ port, persist, env = process.env }: ServerOptions): string[] {
   const args = ["dev", "--port", String(port), "--disable-request-cf-fetch", "--no-hotkeys"];
   if (persist) args.push("--persist", persist);
-  for (const name of ROOM_SETTINGS) {
-    const value = env[name];
-    if (value) args.push("--var", `${name}=${value}`);
+  for (const [name, value] of Object.entries(roomSettings(env))) {
+    args.push("--var", `${name}=${value}`);
   }
   return args;
 }

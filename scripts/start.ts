@@ -1,25 +1,12 @@
 /**
- * `npm start`: builds the app, then serves app and rooms on one port with `partykit dev`.
- * `npm start -- --no-build` skips the build when `dist/` is current.
+ * `npm start`: builds the app and the Worker, then serves both on one port (scripts/serve.ts).
+ * `npm start -- --no-build` skips the build when `dist/` and `build/` are current.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { loadDotEnv, PARTYKIT_BIN, partykitArgs, portFromEnv, ROOT } from "./settings.ts";
-
-loadDotEnv();
-const port = portFromEnv();
+import { spawnSync } from "node:child_process";
+import { ROOT } from "./settings.ts";
 
 if (!process.argv.includes("--no-build")) {
-  const build = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build"], {
-    cwd: ROOT,
-    stdio: "inherit",
-  });
+  const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-
-const args = partykitArgs({ port, persist: process.env.PERSIST_DIR });
-const server = spawn(PARTYKIT_BIN, args, { cwd: ROOT, stdio: "inherit" });
-console.log(`Tickerroom on http://localhost:${port}  (simulated prices; Ctrl-C to stop)`);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => server.kill(signal));
-}
-server.on("exit", (code) => process.exit(code ?? 0));
+await import("./serve.ts").then((serve) => serve.main());

@@ -1,8 +1,14 @@
 /**
- * Starts a real `partykit dev` for integration tests, exactly as `npm start` runs it (same
- * arguments from `partykitArgs`), on a port the OS handed out and with its own storage dir.
+ * Starts a real server for integration and browser tests, on a port the OS handed out and with
+ * its own storage dir, on one of the two runtimes the rooms run on:
  *
- * The server leads its own process group, because `partykit` forks `workerd` and `esbuild`:
+ * - `worker` (the default): the PartyServer Worker exactly as `npm start` serves it
+ *   (`scripts/start.ts --no-build`, settings in its environment), on the workerd that
+ *   production runs;
+ * - `partykit`: `partykit dev` with the PartyKit shells, as `npx partykit dev` runs them.
+ *
+ * `TEST_RUNTIME` picks the runtime for a whole run (vitest.config.ts runs the protocol suites
+ * under both). The server leads its own process group, because both runners fork `workerd`:
  * killing only the node process would leave workerd holding the port and the storage.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -12,7 +18,13 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, signalGroup } from "../../scripts/processes.ts";
-import { PARTYKIT_BIN, partykitArgs, ROOT } from "../../scripts/settings.ts";
+import { PARTYKIT_BIN, partykitArgs, ROOM_SETTINGS, ROOT } from "../../scripts/settings.ts";
+
+export type Runtime = "worker" | "partykit";
+
+/** The runtime of this test run: `TEST_RUNTIME`, or the Worker. */
+export const RUNTIME: Runtime = process.env.TEST_RUNTIME === "partykit" ? "partykit" : "worker";
+const TSX_BIN = join(ROOT, "node_modules/.bin/tsx");
 
 export type StartOptions = {
   /** Room settings (`INGEST_TOKEN`, ...). Only these reach the rooms: the caller's own
@@ -20,17 +32,20 @@ export type StartOptions = {
   env?: Record<string, string>;
   /** Storage dir to use (kept); by default a fresh temp dir, removed by `dispose`. */
   persist?: string;
+  /** Which runtime serves the rooms; `RUNTIME` by default. */
+  runtime?: Runtime;
 };
 
 export type TestServer = {
   port: number;
+  runtime: Runtime;
   /** `http://127.0.0.1:PORT` */
   url: string;
   wsUrl(path: string): string;
   persist: string;
-  /** The last lines partykit printed, for failure messages. */
+  /** The last lines the server printed, for failure messages. */
   output(): string;
-  /** How often partykit rebuilt and reloaded the rooms because a source file changed. */
+  /** How often `partykit dev` rebuilt and reloaded the rooms because a source file changed. */
   reloads(): number;
   /** Signals the whole process group and waits until every process in it is gone. */
   kill(signal?: NodeJS.Signals): Promise<void>;
@@ -60,6 +75,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   // partykit serves dist/ beside the rooms; `npm test` builds it, a bare run may not have.
   if (!existsSync(join(ROOT, "dist"))) mkdirSync(join(ROOT, "dist"));
   const env = options.env ?? {};
+  const runtime = options.runtime ?? RUNTIME;
   const log = new OutputLog();
   let child: ChildProcess | null = null;
   let port = 0;
@@ -68,9 +84,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 
   const launch = async () => {
     launches++;
-    log.push(`\n--- partykit dev on port ${port} ---\n`);
+    log.push(`\n--- ${runtime} on port ${port} ---\n`);
     log.runtimeFailed = false;
-    child = await launchPartykit(port, persist, env, log);
+    child = await launchRuntime(runtime, port, persist, env, log);
   };
 
   try {
@@ -98,6 +114,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 
   const server: TestServer = {
     port,
+    runtime,
     url: `http://127.0.0.1:${port}`,
     wsUrl: (path) => `ws://127.0.0.1:${port}${path}`,
     persist,
@@ -140,20 +157,32 @@ export async function startServers<const T extends StartOptions[]>(
   return started as { [K in keyof T]: TestServer };
 }
 
-async function launchPartykit(
+async function launchRuntime(
+  runtime: Runtime,
   port: number,
   persist: string,
   env: Record<string, string>,
   log: OutputLog,
 ): Promise<ChildProcess> {
-  const child = spawn(PARTYKIT_BIN, partykitArgs({ port, persist, env }), {
+  const inherited: Record<string, string | undefined> = { ...process.env };
+  for (const name of ROOM_SETTINGS) delete inherited[name];
+  const base = { ...inherited, NO_COLOR: "1", FORCE_COLOR: "0", WRANGLER_SEND_METRICS: "false" };
+  const [bin, args, childEnv] =
+    runtime === "worker"
+      ? [
+          TSX_BIN,
+          ["scripts/start.ts", "--no-build"],
+          { ...base, ...env, PORT: String(port), HOST: "127.0.0.1", PERSIST_DIR: persist },
+        ]
+      : [PARTYKIT_BIN, partykitArgs({ port, persist, env }), base];
+  const child = spawn(bin, args, {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    env: childEnv,
   });
   const pgid = child.pid;
-  if (pgid === undefined) throw new Error(`could not spawn ${PARTYKIT_BIN}`);
+  if (pgid === undefined) throw new Error(`could not spawn ${bin}`);
   running.add(pgid);
   child.once("exit", () => running.delete(pgid));
   child.stdout?.on("data", (chunk: Buffer) => log.push(chunk.toString()));
@@ -164,13 +193,13 @@ async function launchPartykit(
   } catch (err) {
     await stopGroup(child, "SIGKILL");
     const reason = err instanceof Error ? err.message : String(err);
-    const message = `partykit dev on port ${port} did not start: ${reason}\n${log.text()}`;
+    const message = `${runtime} on port ${port} did not start: ${reason}\n${log.text()}`;
     throw err instanceof RuntimeFailure ? new RuntimeFailure(message) : new Error(message);
   }
   return child;
 }
 
-/** workerd could not start (most often: its port was taken); partykit stays up regardless. */
+/** workerd could not start (most often: its port was taken); `partykit dev` stays up regardless. */
 class RuntimeFailure extends Error {}
 
 /** The main party answers every request with a 404 JSON body once workerd serves the app. */
@@ -286,7 +315,9 @@ class OutputLog {
 
   push(text: string): void {
     this.builds += text.match(/Build succeeded/g)?.length ?? 0;
-    if (text.includes("ERR_RUNTIME_FAILURE")) this.runtimeFailed = true;
+    if (text.includes("ERR_RUNTIME_FAILURE") || text.includes("Address already in use")) {
+      this.runtimeFailed = true;
+    }
     this.chunks.push(text);
     this.size += text.length;
     while (this.size > OUTPUT_LIMIT && this.chunks.length > 1) {
