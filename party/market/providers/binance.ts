@@ -10,19 +10,57 @@
  *
  * Binance has no heartbeat message (its keep-alive is a WebSocket ping frame, which a Workers
  * socket never surfaces) and an unknown symbol is not refused, just silent, so silence is the
- * only sign of trouble: the quiet limit is long enough for an illiquid pair.
+ * only sign of trouble on the socket: the quiet limit is long enough for an illiquid pair. The
+ * history request is what tells an unknown symbol (it answers `Invalid symbol.`).
+ *
+ * History comes from the spot REST API's "Kline/Candlestick data" (Binance's spot API docs,
+ * binance/binance-spot-api-docs `rest-api.md`): `GET /api/v3/klines?symbol=BTCUSDT&interval=1m&
+ * startTime=MS&endTime=MS&limit=1000`, answered as rows of `[open time (ms), "open", "high",
+ * "low", "close", "volume", close time, …]`, oldest first, at most `limit` (default 500, max
+ * 1000), one row per minute even without trades (zero volume). REST symbols are upper case.
+ * Errors are `{"code": -1121, "msg": "Invalid symbol."}` with HTTP 400 (`errors.md`). Limits are
+ * request weight per IP ("HTTP Return Codes", "LIMITS"): past them HTTP 429, and 418 for an IP
+ * banned for ignoring 429s, both with `Retry-After` in seconds; 403 is the firewall's limit.
+ * HTTP 451 answers a region Binance does not serve (its developer forum's "How to deal with HTTP
+ * status code").
  */
-import type { Tick } from "../../protocol/index.ts";
+import { CANDLE_MS, type Tick } from "../../protocol/index.ts";
 import { epochMs, isObject, json, notAnObject, pair, text, tick } from "./decode.ts";
-import type { ExchangeAdapter, FeedEvent } from "./types.ts";
+import {
+  Candles,
+  emptyRange,
+  errorText,
+  failed,
+  getPage,
+  guarded,
+  limited,
+  type Page,
+  refused,
+  retryAfterMs,
+  root,
+  row,
+  span,
+  unreadable,
+} from "./history.ts";
+import type { ExchangeAdapter, FeedEvent, HistoryRequest, HistoryResult } from "./types.ts";
 
 const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
+/** Klines one request may ask for. */
+const MAX_KLINES = 1000;
+/** Request weight is counted per minute: without `Retry-After`, wait that long. */
+const LIMIT_WAIT_MS = 60_000;
+/** The firewall's limit counts over about five minutes and says nothing of how long it holds. */
+const FIREWALL_WAIT_MS = 5 * 60_000;
+/** Binance's code for a symbol it does not list. */
+const INVALID_SYMBOL = -1121;
 
 export const binance: ExchangeAdapter = {
   name: "binance",
   defaultUrl: "wss://stream.binance.com:9443",
   urlEnv: "BINANCE_WS_URL",
   quietMs: 60_000,
+  defaultRestUrl: "https://api.binance.com",
+  restUrlEnv: "BINANCE_REST_URL",
 
   product(symbol) {
     const p = pair(symbol);
@@ -44,20 +82,36 @@ export const binance: ExchangeAdapter = {
     }
     const error = isObject(msg.error) ? msg.error : "code" in msg && "msg" in msg ? msg : null;
     if (error) return [refusal(error)];
+    // Checked before the stream name: the event concerns the connection, whatever it carries.
+    if (isShutdown(msg)) return [SHUTDOWN];
     if (typeof msg.stream === "string") {
       if (msg.stream !== `${product}@trade`) return IGNORE;
       return isObject(msg.data) ? event(msg.data, product) : IGNORE;
     }
     return event(msg, product);
   },
+
+  history: (request) => guarded("binance", () => history(request)),
 };
 
+const SHUTDOWN: FeedEvent = {
+  kind: "status",
+  status: "closing",
+  message: "binance: the server is shutting down; reconnect",
+};
+
+/**
+ * `serverShutdown` precedes the server dropping the connection. The stream documentation names
+ * the event without showing its frame; the WebSocket API's shows it wrapped as
+ * `{"event": {"e": "serverShutdown", "E": …}}`. Raw, wrapped in a combined stream's `data`, or
+ * in `event`: all three are read.
+ */
+function isShutdown(msg: Record<string, unknown>): boolean {
+  const inner = (value: unknown) => isObject(value) && value.e === "serverShutdown";
+  return msg.e === "serverShutdown" || inner(msg.data) || inner(msg.event);
+}
+
 function event(data: Record<string, unknown>, product: string): FeedEvent[] {
-  if (data.e === "serverShutdown") {
-    return [
-      { kind: "error", message: "binance: the server is shutting down; reconnect", fatal: false },
-    ];
-  }
   if (data.e !== "trade") return IGNORE;
   if (typeof data.s !== "string" || data.s.toLowerCase() !== product) return IGNORE;
   // `T` is the trade time; `E` is when the event left Binance, which can be later.
@@ -86,4 +140,58 @@ function refusal(error: Record<string, unknown>): FeedEvent {
     message: `binance: ${message}${code}`,
     fatal: /invalid stream|invalid symbol/i.test(message),
   };
+}
+
+async function history({ product, from, to, base, fetch }: HistoryRequest): Promise<HistoryResult> {
+  const range = span(from, to);
+  if (!range) return emptyRange(from);
+  const candles = new Candles(range);
+  const symbol = product.toUpperCase();
+  const path = `${root(base)}/api/v3/klines?symbol=${encodeURIComponent(symbol)}&interval=1m`;
+  // Newest window first, so that a run cut short by a limit still holds the minutes that meet
+  // the live trades. `endTime` is the window's last millisecond, so its last kline is included
+  // whether Binance compares it with the open time or the close time.
+  let end = range.last;
+  for (;;) {
+    const start = Math.max(range.first, end - (MAX_KLINES - 1) * CANDLE_MS);
+    const url = `${path}&startTime=${start}&endTime=${end + CANDLE_MS - 1}&limit=${MAX_KLINES}`;
+    const page = await getPage(fetch, url, "binance");
+    if (typeof page === "string") return failed(page, candles);
+    const problem = answerProblem(page, symbol, candles);
+    if (problem) return problem;
+    if (!Array.isArray(page.body)) {
+      return failed(`binance answered klines that are not a list: ${errorText(page)}`, candles);
+    }
+    const bad = candles.add(page.body, readRow);
+    const broken = unreadable("binance", bad, page.body.length);
+    if (broken) return failed(broken, candles);
+    if (start === range.first) break;
+    end = start - CANDLE_MS;
+  }
+  return { kind: "candles", candles: candles.list(), coveredFrom: range.first };
+}
+
+/** `[open time, "open", "high", "low", "close", "volume", close time, …]`. */
+function readRow(r: unknown) {
+  if (!Array.isArray(r)) return null;
+  const [time, open, high, low, close, volume] = r;
+  return row(epochMs(time), open, high, low, close, volume);
+}
+
+/** What a non-200 answer means, or null for a 200. */
+function answerProblem(page: Page, symbol: string, candles: Candles): HistoryResult | null {
+  if (page.status === 200) return null;
+  const body = page.body;
+  const code = isObject(body) && typeof body.code === "number" ? body.code : null;
+  const message = `binance: ${errorText(page)} (${code !== null ? `code ${code}, ` : ""}HTTP ${page.status})`;
+  if (page.status === 429 || page.status === 418) {
+    return limited(message, retryAfterMs(page.headers, LIMIT_WAIT_MS), candles);
+  }
+  if (page.status === 403) {
+    return limited(message, retryAfterMs(page.headers, FIREWALL_WAIT_MS), candles);
+  }
+  if (code === INVALID_SYMBOL) return refused(`binance: no symbol ${symbol} (${errorText(page)})`);
+  // A region Binance does not serve stays unserved however often the room asks.
+  if (page.status === 451) return refused(message);
+  return failed(message, candles);
 }

@@ -3,18 +3,52 @@
  * channel for trades and the `heartbeat` channel, which ticks once a second per product, so a
  * quiet market is told apart from a dead socket. Products are named like Tickerroom symbols
  * (`BTC-USD`). The feed disconnects a client that has not subscribed within 5 seconds.
+ *
+ * History comes from the Exchange REST API's "Get product candles"
+ * (docs.cdp.coinbase.com/api-reference/exchange-api/rest-api/products/get-product-candles):
+ * `GET /products/{product_id}/candles?granularity=60&start=ISO&end=ISO`, answered as rows of
+ * `[time (s), low, high, open, close, volume]`, newest first. At most 300 candles a request (a
+ * range holding more is rejected), some may precede `start`, and a minute without trades has no
+ * row. Errors are HTTP 4xx with `{"message": …}` (docs.cdp.coinbase.com/exchange/rest-api/
+ * requests; an unknown product is 404 `NotFound`); public endpoints allow 10 requests a second
+ * per IP, bursts of 15, and answer `429 Too Many Requests` past it
+ * (docs.cdp.coinbase.com/exchange/rest-api/rate-limits).
  */
-import type { Tick } from "../../protocol/index.ts";
+import { CANDLE_MS, type Tick } from "../../protocol/index.ts";
 import { isObject, json, notAnObject, pair, rfc3339, text, tick } from "./decode.ts";
-import type { ExchangeAdapter, FeedEvent } from "./types.ts";
+import {
+  Candles,
+  emptyRange,
+  errorText,
+  failed,
+  getPage,
+  guarded,
+  iso,
+  limited,
+  type Page,
+  refused,
+  retryAfterMs,
+  root,
+  row,
+  seconds,
+  span,
+  unreadable,
+} from "./history.ts";
+import type { ExchangeAdapter, FeedEvent, HistoryRequest, HistoryResult } from "./types.ts";
 
 const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
+/** Candles one request may span. */
+const MAX_CANDLES = 300;
+/** The public limit is counted per second: one second clears it when no `Retry-After` says more. */
+const LIMIT_WAIT_MS = 1000;
 
 export const coinbase: ExchangeAdapter = {
   name: "coinbase",
   defaultUrl: "wss://ws-feed.exchange.coinbase.com",
   urlEnv: "COINBASE_WS_URL",
   quietMs: 5000,
+  defaultRestUrl: "https://api.exchange.coinbase.com",
+  restUrlEnv: "COINBASE_REST_URL",
 
   product: (symbol) => (pair(symbol) ? symbol : null),
   url: (base) => base,
@@ -47,7 +81,57 @@ export const coinbase: ExchangeAdapter = {
         return IGNORE;
     }
   },
+
+  history: (request) => guarded("coinbase", () => history(request)),
 };
+
+async function history({ product, from, to, base, fetch }: HistoryRequest): Promise<HistoryResult> {
+  const range = span(from, to);
+  if (!range) return emptyRange(from);
+  const candles = new Candles(range);
+  const path = `${root(base)}/products/${encodeURIComponent(product)}/candles`;
+  // Newest window first, so that a run cut short by a limit still holds the minutes that meet
+  // the live trades. Each window's `start` and `end` are bucket starts, and ccxt and others
+  // treat `end` as included: 300 buckets. The next window ends where this one starts, so that
+  // a minute is not lost if `end` were excluded after all (the documentation does not say).
+  let end = range.last;
+  for (;;) {
+    const start = Math.max(range.first, end - (MAX_CANDLES - 1) * CANDLE_MS);
+    const url = `${path}?granularity=60&start=${iso(start)}&end=${iso(end)}`;
+    const page = await getPage(fetch, url, "coinbase");
+    if (typeof page === "string") return failed(page, candles);
+    const problem = answerProblem(page, product, candles);
+    if (problem) return problem;
+    if (!Array.isArray(page.body)) {
+      return failed(`coinbase answered candles that are not a list: ${errorText(page)}`, candles);
+    }
+    const bad = candles.add(page.body, readRow);
+    const broken = unreadable("coinbase", bad, page.body.length);
+    if (broken) return failed(broken, candles);
+    if (start === range.first) break;
+    end = start;
+  }
+  return { kind: "candles", candles: candles.list(), coveredFrom: range.first };
+}
+
+/** `[time, low, high, open, close, volume]`: note the order, low and high before open. */
+function readRow(r: unknown) {
+  if (!Array.isArray(r)) return null;
+  const [time, low, high, open, close, volume] = r;
+  return row(seconds(time), open, high, low, close, volume);
+}
+
+/** What a non-200 answer means, or null for a 200. */
+function answerProblem(page: Page, product: string, candles: Candles): HistoryResult | null {
+  if (page.status === 200) return null;
+  const message = `coinbase: ${errorText(page)} (HTTP ${page.status})`;
+  if (page.status === 429)
+    return limited(message, retryAfterMs(page.headers, LIMIT_WAIT_MS), candles);
+  // 404 `NotFound` is the answer for a product the exchange does not list.
+  if (page.status === 404) return refused(`coinbase: no product ${product} (HTTP 404)`);
+  if (page.status === 400 && /product/i.test(errorText(page))) return refused(message);
+  return failed(message, candles);
+}
 
 function match(msg: Record<string, unknown>, product: string): FeedEvent[] {
   if (msg.product_id !== product) return IGNORE;

@@ -4,21 +4,70 @@
  * RFC 3339 text with microseconds. A subscription is acknowledged per symbol; with `snapshot`
  * the last 50 trades follow as a `snapshot` message, then every trade as an `update`. A
  * `heartbeat` arrives about once a second when nothing else does, and a `status` message on
- * connecting and whenever the trading engine changes state.
+ * connecting and whenever the trading engine changes state. Heartbeats are "automatically
+ * generated on subscription to any channel" while the `status` message comes first, before any
+ * subscription (docs.kraken.com/api/docs/websocket-v2/heartbeat, …/status): only the
+ * acknowledgement says the feed is live.
+ *
+ * History comes from the REST API's "Get OHLC Data"
+ * (docs.kraken.com/api-reference/market-data/get-ohlc-data):
+ * `GET /0/public/OHLC?pair=XBTUSD&interval=1&since=SECONDS`, answered as
+ * `{"error": [], "result": {"XXBTZUSD": [[time (s), open, high, low, close, vwap, volume,
+ * count], …], "last": N}}`, prices and volumes as decimal strings. REST names pairs the old way:
+ * bitcoin is `XBT` (`XBTUSD`, where the v2 socket says `BTC/USD`), and the result is keyed by
+ * the pair's full name (`XXBTZUSD`), not the one asked for. The answer holds at most the 720
+ * most recent entries, "older data cannot be retrieved, regardless of the value of since", and
+ * its last entry is the minute still in progress. So one-minute history reaches back 12 hours
+ * and no further: a day asked of Kraken comes back as its last 12 hours, which `coveredFrom`
+ * says. Errors come in `error` (`EQuery:Unknown asset pair`,
+ * support.kraken.com/hc/en-us/articles/360001491786-API-error-messages); the public limit is
+ * about one call a second per IP and pair, past which calls are "restricted for a few seconds"
+ * (support.kraken.com/articles/206548367-what-are-the-api-rate-limits-); the answer then is
+ * `{"error": ["EGeneral:Too many requests"]}`, as the clients that handle it report.
  */
-import type { Tick } from "../../protocol/index.ts";
+import { CANDLE_MS, type Tick } from "../../protocol/index.ts";
 import { byTime, isObject, json, notAnObject, pair, rfc3339, text, tick } from "./decode.ts";
-import type { ExchangeAdapter, FeedEvent } from "./types.ts";
+import {
+  Candles,
+  emptyRange,
+  errorText,
+  failed,
+  getPage,
+  guarded,
+  limited,
+  type Page,
+  refused,
+  retryAfterMs,
+  root,
+  row,
+  seconds,
+  span,
+  unreadable,
+} from "./history.ts";
+import type { ExchangeAdapter, FeedEvent, HistoryRequest, HistoryResult } from "./types.ts";
 
 const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
 /** Refusals that name a limit: another attempt later may succeed. */
 const TRANSIENT = /rate|limit|exceeded|timeout|unavailable|busy/i;
+/** Entries one OHLC answer holds at most, the most recent ones. */
+const MAX_ENTRIES = 720;
+/**
+ * The answer always reaches the present, so one request serves any range; the `since`/`last`
+ * follow-up only runs if it did not, and this bounds it.
+ */
+const MAX_REQUESTS = 3;
+/** Kraken gives no `Retry-After`; its limit lifts after "a few seconds". */
+const LIMIT_WAIT_MS = 5000;
+/** REST asset names that differ from the v2 socket's. */
+const REST_ASSETS: Readonly<Record<string, string>> = { BTC: "XBT", DOGE: "XDG" };
 
 export const kraken: ExchangeAdapter = {
   name: "kraken",
   defaultUrl: "wss://ws.kraken.com/v2",
   urlEnv: "KRAKEN_WS_URL",
   quietMs: 5000,
+  defaultRestUrl: "https://api.kraken.com",
+  restUrlEnv: "KRAKEN_REST_URL",
 
   product(symbol) {
     const p = pair(symbol);
@@ -50,6 +99,8 @@ export const kraken: ExchangeAdapter = {
         return IGNORE;
     }
   },
+
+  history: (request) => guarded("kraken", () => history(request)),
 };
 
 function trades(msg: Record<string, unknown>, product: string): FeedEvent[] {
@@ -99,19 +150,122 @@ function reply(msg: Record<string, unknown>, product: string): FeedEvent[] {
         ]
       : IGNORE;
   }
-  if (msg.method === "subscribe" && isObject(msg.result)) {
+  // Only an acknowledgement that says it succeeded confirms the subscription.
+  if (msg.method === "subscribe" && msg.success === true && isObject(msg.result)) {
     const { channel, symbol } = msg.result;
     if (channel === "trade" && symbol === product) return [{ kind: "subscribed" }];
   }
   return IGNORE;
 }
 
-/** `online` means trading; anything else (`maintenance`, `cancel_only`…) means no trades soon. */
+/**
+ * The trading engine's state, sent on connecting and on every change. `online` means trading;
+ * `maintenance`, `cancel_only` and `post_only` all mean no order matching, so no trades until it
+ * is online again. It arrives before any subscription, so it is not a sign of a live feed.
+ */
 function status(data: unknown): FeedEvent[] {
   const first = Array.isArray(data) ? data[0] : undefined;
   const system = isObject(first) ? text(first.system) : undefined;
   if (system === undefined) return IGNORE;
   return system === "online"
-    ? [{ kind: "heartbeat" }]
-    : [{ kind: "error", message: `kraken: the trading engine is in ${system}`, fatal: false }];
+    ? [{ kind: "status", status: "online", message: "kraken: the trading engine is online" }]
+    : [
+        {
+          kind: "status",
+          status: "maintenance",
+          message: `kraken: the trading engine is in ${system}`,
+        },
+      ];
+}
+
+/** The REST name of a v2 pair: `BTC/USD` → `XBTUSD`. */
+export function restPair(product: string): string | null {
+  const m = /^([A-Z0-9]{1,10})\/([A-Z0-9]{1,10})$/.exec(product);
+  if (!m) return null;
+  const [, base, quote] = m as unknown as [string, string, string];
+  return `${REST_ASSETS[base] ?? base}${REST_ASSETS[quote] ?? quote}`;
+}
+
+async function history({ product, from, to, base, fetch }: HistoryRequest): Promise<HistoryResult> {
+  const range = span(from, to);
+  if (!range) return emptyRange(from);
+  const restName = restPair(product);
+  if (!restName) return refused(`kraken: no REST pair for ${product}`);
+  const candles = new Candles(range);
+  let coveredFrom = range.first;
+  // Whether `since` is inclusive is not documented: a second before the first minute gets it
+  // either way.
+  let since = Math.floor(range.first / 1000) - 1;
+  for (let n = 0; n < MAX_REQUESTS; n++) {
+    const url = `${root(base)}/0/public/OHLC?pair=${encodeURIComponent(restName)}&interval=1&since=${since}`;
+    const page = await getPage(fetch, url, "kraken");
+    if (typeof page === "string") return failed(page, candles);
+    const answer = read(page, candles);
+    if (answer.kind !== "rows") return answer.result;
+    const rows = answer.rows;
+    const bad = candles.add(rows, readRow);
+    const broken = unreadable("kraken", bad, rows.length);
+    if (broken) return failed(broken, candles);
+    const times = rows.map((r) => (Array.isArray(r) ? seconds(r[0]) : null));
+    const known = times.filter((t): t is number => t !== null);
+    const oldest = known.length > 0 ? Math.min(...known) : null;
+    const newest = known.length > 0 ? Math.max(...known) : null;
+    // A full answer that starts after the first minute asked for is Kraken's 720-entry horizon.
+    if (n === 0 && rows.length >= MAX_ENTRIES && oldest !== null && oldest > range.first) {
+      coveredFrom = Math.min(oldest, range.last + CANDLE_MS);
+    }
+    if (newest !== null && newest >= range.last) break;
+    if (answer.last === null || answer.last <= since) break;
+    since = answer.last;
+  }
+  return { kind: "candles", candles: candles.list(), coveredFrom };
+}
+
+type Read =
+  | { kind: "rows"; rows: unknown[]; last: number | null }
+  | { kind: "stop"; result: HistoryResult };
+
+/** The rows and `last` of an answer, or what its errors mean. */
+function read(page: Page, candles: Candles): Read {
+  const stop = (result: HistoryResult): Read => ({ kind: "stop", result });
+  if (page.status === 429) {
+    const message = `kraken: ${errorText(page)} (HTTP 429)`;
+    return stop(limited(message, retryAfterMs(page.headers, LIMIT_WAIT_MS), candles));
+  }
+  if (page.status !== 200) {
+    return stop(failed(`kraken: ${errorText(page)} (HTTP ${page.status})`, candles));
+  }
+  const body = page.body;
+  if (!isObject(body)) return stop(failed(`kraken answered ${errorText(page)}`, candles));
+  // `E…` entries are errors, `W…` warnings; only errors stop the request.
+  const errors = Array.isArray(body.error)
+    ? body.error.filter((e): e is string => typeof e === "string" && e.startsWith("E"))
+    : [];
+  if (errors.length > 0) {
+    const message = `kraken: ${errors.join(", ")}`;
+    if (errors.some((e) => e.startsWith("EQuery:Unknown asset pair"))) {
+      return stop(refused(message));
+    }
+    if (errors.some((e) => /Too many requests|Rate limit exceeded|Temporary lockout/.test(e))) {
+      return stop(limited(message, retryAfterMs(page.headers, LIMIT_WAIT_MS), candles));
+    }
+    return stop(failed(message, candles));
+  }
+  const result = isObject(body.result) ? body.result : null;
+  const rows = result
+    ? Object.entries(result).find(([key, value]) => key !== "last" && Array.isArray(value))?.[1]
+    : undefined;
+  if (!result || !Array.isArray(rows)) {
+    return stop(failed("kraken answered OHLC data without a pair's rows", candles));
+  }
+  const last =
+    typeof result.last === "number" && Number.isSafeInteger(result.last) ? result.last : null;
+  return { kind: "rows", rows, last };
+}
+
+/** `[time, open, high, low, close, vwap, volume, count]`. */
+function readRow(r: unknown) {
+  if (!Array.isArray(r)) return null;
+  const [time, open, high, low, close, , volume] = r;
+  return row(seconds(time), open, high, low, close, volume);
 }

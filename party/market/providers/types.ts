@@ -4,7 +4,7 @@
  * exchanges with a public socket) and the Node bridge (for feeds that allow one connection per
  * key) drive them the same way, and unit tests feed them recorded frames.
  */
-import type { ExchangeName, Tick } from "../../protocol/index.ts";
+import type { Candle, ExchangeName, Tick } from "../../protocol/index.ts";
 
 export type { ExchangeName };
 
@@ -16,13 +16,61 @@ export type FeedEvent =
    * trades the room may already hold, so keep only those after its last tick (`freshTicks`).
    */
   | { kind: "trades"; ticks: Tick[]; replay?: true }
-  /** The upstream is alive but had no trade. */
+  /**
+   * The upstream is alive but had no trade. It does not confirm the subscription: `subscribed`
+   * does, and so does a trade of the product.
+   */
   | { kind: "heartbeat" }
   /** The upstream confirmed the subscription. */
   | { kind: "subscribed" }
+  /**
+   * What the upstream says of itself, for the room to show and act on. `maintenance`: connected
+   * but not trading (Kraken's engine in `maintenance`, `cancel_only` or `post_only` matches no
+   * orders), so silence is expected and says nothing of the socket; `online`: trading again.
+   * `closing`: the server is about to drop this connection (Binance's `serverShutdown`); a new
+   * one opened now avoids the gap.
+   */
+  | { kind: "status"; status: "online" | "maintenance" | "closing"; message: string }
   /** `fatal`: retrying will not help (an unknown product, a refused key). */
   | { kind: "error"; message: string; fatal: boolean }
   | { kind: "ignore" };
+
+/** Fetches one URL. Injected, so that a room passes its platform's `fetch` and a test its own. */
+export type HistoryFetch = (url: string) => Promise<Response>;
+
+export type HistoryRequest = {
+  /** The exchange's name for the product, as `product()` gives it. */
+  product: string;
+  /**
+   * Epoch milliseconds: candles whose minute starts in [from, to). Every exchange also answers
+   * the minute still in progress, so a `to` at the current minute's start keeps only finished
+   * ones. Ranges longer than `HISTORY_MAX_MS` keep their most recent part.
+   */
+  from: number;
+  to: number;
+  /** The REST endpoint: `defaultRestUrl` or its override. */
+  base: string;
+  fetch: HistoryFetch;
+};
+
+/** What a history request brought. Candles are one-minute, oldest first, one per minute. */
+export type HistoryResult =
+  /**
+   * Minutes without a trade have no candle, as in a room's own history. `coveredFrom` is where
+   * the answer begins to speak for the range: later than `from` when the exchange keeps less
+   * (Kraken serves only its last 720 minutes), so that an empty stretch before it is not taken
+   * for a quiet market.
+   */
+  | { kind: "candles"; candles: Candle[]; coveredFrom: number }
+  /** The exchange refused the product (an unknown symbol): retrying will not help. */
+  | { kind: "refused"; message: string }
+  /**
+   * A rate limit: ask again after `retryAfterMs`. `candles` holds the pages that arrived before
+   * it, oldest first (possibly none).
+   */
+  | { kind: "limited"; message: string; retryAfterMs: number; candles: Candle[] }
+  /** A failure that may pass (network, a server error, an unreadable answer). */
+  | { kind: "failed"; message: string; candles: Candle[] };
 
 /** An exchange whose public trade socket a room opens itself while it has subscribers. */
 export interface ExchangeAdapter {
@@ -44,6 +92,15 @@ export interface ExchangeAdapter {
   parse(frame: string, product: string): FeedEvent[];
   /** No frame for this long means the feed is stale (`stale: true` on the room's quote). */
   quietMs: number;
+  /** The public REST endpoint that serves history. */
+  defaultRestUrl: string;
+  /** The setting that overrides `defaultRestUrl` (tests point it at a local fake). */
+  restUrlEnv: "COINBASE_REST_URL" | "KRAKEN_REST_URL" | "BINANCE_REST_URL";
+  /**
+   * One-minute candles of the product over a range, fetched page by page within the exchange's
+   * limits, one request at a time. Never throws: every failure is a result.
+   */
+  history(request: HistoryRequest): Promise<HistoryResult>;
 }
 
 // ---------------------------------------------------------------------------------------------
