@@ -11,7 +11,8 @@ export default defineConfig({
     outDir: "../dist",
     emptyOutDir: true,
     target: "es2022",
-    sourcemap: true,
+    // No source maps: the built app is public, its sources need not be.
+    sourcemap: false,
   },
   server: {
     proxy: {

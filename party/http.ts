@@ -1,24 +1,31 @@
 /** Responses shared by the rooms: JSON bodies, protocol error bodies, CORS for public reads. */
 import { ErrorCode, type HttpError } from "./protocol/index.ts";
 
+/**
+ * Snapshots and lists are readable from any site; nothing that writes is (the edge strips the
+ * grant from answers to writes, and a preflight offers reads only).
+ */
 const CORS = {
   "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET, POST, OPTIONS",
-  "access-control-allow-headers": "authorization, content-type",
+  "access-control-allow-methods": "GET, HEAD",
   "access-control-max-age": "86400",
+};
+const JSON_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "x-content-type-options": "nosniff",
 };
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", ...CORS, ...headers },
+    headers: { ...JSON_HEADERS, ...CORS, ...headers },
   });
 }
 
 export function jsonText(text: string, status = 200): Response {
   return new Response(text, {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", ...CORS },
+    headers: { ...JSON_HEADERS, ...CORS },
   });
 }
 
@@ -42,26 +49,52 @@ type BodySource = {
   } | null;
 };
 
+/** A body that did not arrive in time: the request is answered with 408. */
+export class BodyTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`the body did not arrive within ${ms / 1000} s`);
+  }
+}
+
+/** How long a body may take to arrive, whatever its size. */
+export const BODY_TIMEOUT_MS = 10_000;
+
 /**
  * Reads a request body as text, refusing bodies over `limit` bytes without buffering them
- * whole. Returns null when the body is too large.
+ * whole. Returns null when the body is too large; throws `BodyTimeout` when it has not fully
+ * arrived within `timeoutMs`, so that a client holding a request open cannot hold the room.
  */
-export async function readBody(req: BodySource, limit: number): Promise<string | null> {
+export async function readBody(
+  req: BodySource,
+  limit: number,
+  timeoutMs = BODY_TIMEOUT_MS,
+): Promise<string | null> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) return null;
   if (!req.body) return "";
   const reader = req.body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done || !value) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BodyTimeout(timeoutMs)), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), late]);
+      if (done || !value) break;
+      size += value.byteLength;
+      if (size > limit) {
+        void reader.cancel().catch(() => undefined);
+        return null;
+      }
+      parts.push(value);
     }
-    parts.push(value);
+  } catch (err) {
+    void reader.cancel().catch(() => undefined);
+    throw err;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
   }
   const all = new Uint8Array(size);
   let at = 0;
@@ -72,18 +105,32 @@ export async function readBody(req: BodySource, limit: number): Promise<string |
   return new TextDecoder().decode(all);
 }
 
-/** Largest unread body `answered` drains; past it the connection may go, but not the room. */
-const DRAIN_LIMIT = 1024 * 1024;
+/** The 408 for a body that did not arrive in time, or null for any other failure. */
+export function bodyRefusal(err: unknown): Response | null {
+  return err instanceof BodyTimeout ? httpError(408, ErrorCode.timeout, err.message) : null;
+}
 
 /**
- * Answers a request only once its body is read. The runtime drops the connection of a request
- * answered with its body unread, and a client's next request on that connection fails, so
- * every early answer (401, 405, 409, ...) goes through here rather than each handler
- * remembering to read first.
+ * An early answer (401, 405, 409, ...) drains at most this much of an unread body, and waits
+ * at most `DRAIN_MS` for it: enough for a client's small request to keep its connection, too
+ * little for an anonymous client to make the room read or wait for a large or held one.
  */
-export async function answered(req: BodySource, response: Promise<Response>): Promise<Response> {
+const DRAIN_LIMIT = 16 * 1024;
+const DRAIN_MS = 1000;
+
+/**
+ * Answers a request once its body is read, when it is small and arrives at once. The runtime
+ * drops the connection of a request answered with its body unread, and a client's next
+ * request on that connection fails, so every early answer goes through here rather than each
+ * handler remembering to read first. A large or held body is not waited for: that connection
+ * may go, the room does not.
+ */
+export async function answered(
+  req: BodySource,
+  response: Response | Promise<Response>,
+): Promise<Response> {
   const res = await response;
-  if (req.body && !req.bodyUsed) await readBody(req, DRAIN_LIMIT).catch(() => null);
+  if (req.body && !req.bodyUsed) await readBody(req, DRAIN_LIMIT, DRAIN_MS).catch(() => null);
   return res;
 }
 

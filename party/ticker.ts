@@ -4,6 +4,7 @@
  * PartyServer Worker (`worker.ts`) runs the same core.
  */
 import type * as Party from "partykit/server";
+import { fromEdge } from "./rooms/edge-headers.ts";
 import { partykitHost } from "./rooms/partykit-host.ts";
 import {
   gateTickerConnect,
@@ -14,6 +15,26 @@ import {
 
 /** partykit's request type is the Workers runtime's; the core reads only what both share. */
 const asRequest = (req: Party.Request) => req as unknown as Request;
+const asPartyRequest = (req: Request) => req as unknown as Party.Request;
+
+/**
+ * Marks the request an upgrade's `onBeforeConnect` sends the room to ask `admit`, since a room
+ * under partykit cannot answer an upgrade with a status itself (and a socket it closes in
+ * `onConnect` is never told: `partykit dev` drops that close). Clients cannot send it: it is
+ * stripped from every request that reaches a room from outside.
+ */
+const ADMIT_PROBE = "x-tickerroom-admit";
+
+/**
+ * The request as the room gets it: with the client's key, for the cap on sockets per client,
+ * and allowed to create the room. Budgets for new rooms are the Worker's; `partykit dev` is a
+ * development tool.
+ */
+async function forRoom(req: Party.Request): Promise<Request> {
+  const forwarded = await fromEdge(asRequest(req), true);
+  forwarded.headers.delete(ADMIT_PROBE);
+  return forwarded;
+}
 
 export default class TickerRoom implements Party.Server {
   /** An instance field: partykit 0.0.115 ignores the static form. */
@@ -24,12 +45,29 @@ export default class TickerRoom implements Party.Server {
     this.core = new TickerCore(partykitHost<TickerConnState>(room));
   }
 
-  static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
-    return gateTickerConnect(asRequest(req), lobby.id) ?? req;
+  static async onBeforeConnect(
+    req: Party.Request,
+    lobby: Party.Lobby,
+  ): Promise<Party.Request | Response> {
+    const refused = gateTickerConnect(asRequest(req), lobby.id);
+    if (refused) return refused;
+    const forwarded = await forRoom(req);
+    const room = lobby.parties.ticker?.get(lobby.id);
+    if (room) {
+      const headers = new Headers(forwarded.headers);
+      headers.delete("upgrade");
+      headers.set(ADMIT_PROBE, "1");
+      const admitted = await room.fetch({ method: "GET", headers });
+      if (admitted.status !== 204) return admitted;
+    }
+    return asPartyRequest(forwarded);
   }
 
-  static onBeforeRequest(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
-    return gateTickerRequest(asRequest(req), lobby.id) ?? req;
+  static async onBeforeRequest(
+    req: Party.Request,
+    lobby: Party.Lobby,
+  ): Promise<Party.Request | Response> {
+    return gateTickerRequest(asRequest(req), lobby.id) ?? asPartyRequest(await forRoom(req));
   }
 
   async onStart(): Promise<void> {
@@ -37,11 +75,11 @@ export default class TickerRoom implements Party.Server {
   }
 
   getConnectionTags(_conn: Party.Connection, ctx: Party.ConnectionContext): string[] {
-    return this.core.tags(ctx.request.url);
+    return this.core.tags(asRequest(ctx.request));
   }
 
   onConnect(conn: Party.Connection<TickerConnState>, ctx: Party.ConnectionContext): Promise<void> {
-    return this.core.connect(conn, ctx.request.url);
+    return this.core.connect(conn, asRequest(ctx.request));
   }
 
   onMessage(
@@ -63,7 +101,10 @@ export default class TickerRoom implements Party.Server {
     return this.core.alarm();
   }
 
-  onRequest(req: Party.Request): Promise<Response> {
+  async onRequest(req: Party.Request): Promise<Response> {
+    if (req.headers.get(ADMIT_PROBE) === "1") {
+      return (await this.core.admit(asRequest(req))) ?? new Response(null, { status: 204 });
+    }
     return this.core.request(asRequest(req));
   }
 }

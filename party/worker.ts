@@ -6,13 +6,27 @@
  * is in the room cores.
  */
 import { type Connection, type ConnectionContext, routePartykitRequest, Server } from "partyserver";
-import { httpError } from "./http.ts";
+import {
+  BUDGETS,
+  type Budget,
+  type BudgetName,
+  bindingBudget,
+  edgeSettings,
+  LocalBudget,
+  overBudget,
+  type RateLimitBinding,
+  refuseOrigin,
+  withoutWriteCors,
+} from "./edge.ts";
+import { answered, httpError } from "./http.ts";
 import { ErrorCode } from "./protocol/index.ts";
-import { NO_ROOMS, roomOf } from "./rooms/route.ts";
+import { clientAddressKey, fromEdge, NEEDS_CREATE_STATUS } from "./rooms/edge-headers.ts";
+import { NO_ROOMS, type PartyName, roomOf } from "./rooms/route.ts";
 import { serverHost } from "./rooms/server-host.ts";
 import {
   gateTickerConnect,
   gateTickerRequest,
+  isUpgrade,
   type TickerConnState,
   TickerCore,
 } from "./rooms/ticker/core.ts";
@@ -27,6 +41,8 @@ export interface Env {
   Ticker: DurableObjectNamespace<Ticker>;
   Watchlist: DurableObjectNamespace<Watchlist>;
   ASSETS: Fetcher;
+  LIST_BUDGET?: RateLimitBinding;
+  ROOM_BUDGET?: RateLimitBinding;
   [setting: string]: unknown;
 }
 
@@ -36,14 +52,24 @@ export class Ticker extends Server<Env> {
   static options = { hibernate: true };
   private readonly core = new TickerCore(serverHost<TickerConnState>(this, this.ctx, this.env));
 
+  /**
+   * Plain HTTP goes straight to the core, which starts itself: PartyServer's own start writes a
+   * key, and a read (or a refused push) must write nothing. An upgrade is first admitted by the
+   * core (the cap on sockets per client, the budget for new rooms), so that a refusal is a
+   * status, not a socket.
+   */
+  override async fetch(req: Request): Promise<Response> {
+    if (!isUpgrade(req)) return this.core.request(req);
+    return (await this.core.admit(req)) ?? super.fetch(req);
+  }
   onStart(): Promise<void> {
     return this.core.start();
   }
   getConnectionTags(_conn: Connection, ctx: ConnectionContext): string[] {
-    return this.core.tags(ctx.request.url);
+    return this.core.tags(ctx.request);
   }
   onConnect(conn: Connection<TickerConnState>, ctx: ConnectionContext): Promise<void> {
-    return this.core.connect(conn, ctx.request.url);
+    return this.core.connect(conn, ctx.request);
   }
   onMessage(conn: Connection<TickerConnState>, message: WSMessage): void | Promise<void> {
     return this.core.message(conn, message);
@@ -68,11 +94,23 @@ export class Watchlist extends Server<Env> {
     serverHost<WatchlistConnState>(this, this.ctx, this.env),
   );
 
+  /**
+   * Plain HTTP goes straight to the core, so that a read (or a refused write) of a list that
+   * does not exist never makes PartyServer store its bookkeeping for it; an upgrade is admitted
+   * by the core (404, or 429 over the socket cap) before PartyServer opens a socket.
+   */
+  async fetch(req: Request): Promise<Response> {
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") return this.core.request(req);
+    return (await this.core.admit(req)) ?? super.fetch(req);
+  }
   onStart(): Promise<void> {
     return this.core.start();
   }
+  getConnectionTags(_conn: Connection, ctx: ConnectionContext): string[] {
+    return this.core.tags(ctx.request);
+  }
   onConnect(conn: Connection<WatchlistConnState>, ctx: ConnectionContext): Promise<void> {
-    return this.core.connect(conn, ctx.request.url);
+    return this.core.connect(conn, ctx.request);
   }
   onMessage(conn: Connection<WatchlistConnState>, message: WSMessage): Promise<void> {
     return this.core.message(conn, message);
@@ -83,33 +121,72 @@ export class Watchlist extends Server<Env> {
   async onError(conn: Connection<WatchlistConnState>): Promise<void> {
     await this.core.close(conn);
   }
-  onRequest(req: Request): Promise<Response> {
-    return this.core.request(req);
+  onAlarm(): Promise<void> {
+    return this.core.alarm();
   }
+}
+
+/** Budgets kept in memory where the runtime has no rate limiting binding. */
+const localBudgets = {
+  lists: new LocalBudget(BUDGETS.lists.limit, BUDGETS.lists.periodMs),
+  rooms: new LocalBudget(BUDGETS.rooms.limit, BUDGETS.rooms.periodMs),
+};
+
+function budget(env: Env, name: BudgetName): Budget {
+  const binding = name === "lists" ? env.LIST_BUDGET : env.ROOM_BUDGET;
+  return binding ? bindingBudget(binding) : localBudgets[name];
+}
+
+function route(req: Request, env: Env, party: PartyName): Promise<Response | null> {
+  return routePartykitRequest(req, env, {
+    onBeforeConnect: async (req, lobby) => {
+      if (party === "ticker") return gateTickerConnect(req, lobby.name) ?? req;
+      const refused = gateWatchlistConnect(req, lobby.name);
+      if (refused) return refused;
+      // A missing list is refused here, with a status, so that no socket is opened for it.
+      const room = env.Watchlist.get(env.Watchlist.idFromName(lobby.name));
+      const found = await room.fetch(new Request(req.url, { method: "HEAD" }));
+      if (found.status === 404) {
+        return httpError(404, ErrorCode.notFound, "there is no watchlist with this id");
+      }
+      return req;
+    },
+    onBeforeRequest: (req, lobby) => {
+      const refused =
+        party === "ticker"
+          ? gateTickerRequest(req, lobby.name)
+          : gateWatchlistRequest(req, lobby.name);
+      // A refusal drains the body first: answered unread, the client's connection would drop.
+      return refused ? answered(req, refused) : req;
+    },
+  });
+}
+
+/** Everything between the socket and the rooms; early answers drain the body they refuse. */
+async function handle(req: Request, env: Env): Promise<Response> {
+  const target = roomOf(new URL(req.url).pathname);
+  if (!target) return answered(req, httpError(404, ErrorCode.notFound, NO_ROOMS));
+  const settings = edgeSettings(env);
+  const refused = refuseOrigin(req, settings);
+  if (refused) return answered(req, refused);
+  const client = await clientAddressKey(req);
+  const creating = target.party === "watchlist" && req.method === "POST";
+  if (settings.budgets && creating && !(await budget(env, "lists").allow(client))) {
+    return answered(req, overBudget("lists"));
+  }
+  // Only an upgrade can be asked to spend the budget for a new room, and it has no body.
+  const upgrade = req.headers.get("upgrade")?.toLowerCase() === "websocket";
+  const first = await fromEdge(upgrade ? req.clone() : req, !settings.budgets);
+  let res = await route(first, env, target.party);
+  if (upgrade && res?.status === NEEDS_CREATE_STATUS) {
+    if (!(await budget(env, "rooms").allow(client))) return overBudget("rooms");
+    res = await route(await fromEdge(req, true), env, target.party);
+  }
+  return res ?? httpError(404, ErrorCode.notFound, NO_ROOMS);
 }
 
 export default {
   async fetch(req: Request, env: Env): Promise<Response> {
-    const target = roomOf(new URL(req.url).pathname);
-    if (!target) return httpError(404, ErrorCode.notFound, NO_ROOMS);
-    const routed = await routePartykitRequest(req, env, {
-      onBeforeConnect: async (req, lobby) => {
-        if (target.party === "ticker") return gateTickerConnect(req, lobby.name) ?? req;
-        const refused = gateWatchlistConnect(req, lobby.name);
-        if (refused) return refused;
-        // A missing list is refused here, with a status, so that no socket is opened for it.
-        const room = env.Watchlist.get(env.Watchlist.idFromName(lobby.name));
-        const found = await room.fetch(new Request(req.url, { method: "HEAD" }));
-        if (found.status === 404) {
-          return httpError(404, ErrorCode.notFound, "there is no watchlist with this id");
-        }
-        return req;
-      },
-      onBeforeRequest: (req, lobby) =>
-        (target.party === "ticker"
-          ? gateTickerRequest(req, lobby.name)
-          : gateWatchlistRequest(req, lobby.name)) ?? req,
-    });
-    return routed ?? httpError(404, ErrorCode.notFound, NO_ROOMS);
+    return withoutWriteCors(req, await handle(req, env));
   },
 } satisfies ExportedHandler<Env>;

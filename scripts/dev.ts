@@ -23,7 +23,11 @@ const roomsPort = port + 1;
 
 const secrets = mkdtempSync(join(tmpdir(), "tickerroom-dev-"));
 const envFile = join(secrets, "vars.env");
-writeFileSync(envFile, envFileText(roomSettings()), { mode: 0o600 });
+// The app is served by Vite on its own port: its pages are an allowed origin of the rooms.
+const own = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+const settings = roomSettings();
+settings.ALLOWED_ORIGINS = [...own, settings.ALLOWED_ORIGINS].filter(Boolean).join(",");
+writeFileSync(envFile, envFileText(settings), { mode: 0o600 });
 // wrangler wants the assets directory to exist; Vite serves the app itself in development.
 mkdirSync(join(ROOT, "dist"), { recursive: true });
 

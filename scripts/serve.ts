@@ -19,6 +19,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { readHeadersFile } from "./asset-headers.ts";
 import { loadDotEnv, portFromEnv, ROOT, roomSettings, WORKER_BUNDLE } from "./settings.ts";
 
 export type ServeOptions = {
@@ -38,8 +39,18 @@ export async function serveWorker(
     throw new Error(`${WORKER_BUNDLE} is missing: run \`npm run build\` first`);
   }
   const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(ROOT, "wrangler.jsonc"));
+  const assets = workerOptions.assets;
   const miniflare = new Miniflare({
     ...workerOptions,
+    ...(assets && {
+      assets: {
+        ...assets,
+        assetConfig: {
+          ...assets.assetConfig,
+          headers: readHeadersFile(resolve(assets.directory, "_headers")),
+        },
+      },
+    }),
     modules: true,
     modulesRoot: ROOT,
     scriptPath: WORKER_BUNDLE,

@@ -13,6 +13,9 @@ export const ROOM_SETTINGS = [
   "COINBASE_WS_URL",
   "KRAKEN_WS_URL",
   "BINANCE_WS_URL",
+  "ALLOWED_ORIGINS",
+  "BUDGETS",
+  "SIM_SESSIONS",
 ] as const;
 
 export const ROOT = resolve(import.meta.dirname, "..");

@@ -91,7 +91,8 @@ describe("History.clone", () => {
 });
 
 describe("storage chunks", () => {
-  const sim = new Simulator("NVDA");
+  // A full day of trading in every hour: the stock on the around-the-clock walk.
+  const sim = new Simulator("NVDA", { sessions: false });
   const day = sim.history(NOW - LIMITS.historyMs, NOW, LIMITS.snapshotTicks);
 
   it("splits a day into hourly chunks that rebuild the candles exactly, in any key order", () => {

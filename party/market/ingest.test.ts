@@ -36,8 +36,17 @@ describe("checkIngest refuses bad bodies with a message", () => {
     ["a fractional time", { ticks: [[T + 0.5, 1, 1]] }, /^tick 0: time/],
     ["a negative time", { ticks: [[-1, 1, 1]] }, /^tick 0: time/],
     ["a time beyond safe integers", { ticks: [[2 ** 53, 1, 1]] }, /^tick 0: time/],
+    ["a price over 1e9", { ticks: [[T, 1e9 + 1, 1]] }, /^tick 0: price must be at most 1e9/],
+    ["a size over 1e12", { ticks: [[T, 1, 1e12 * 1.5]] }, /^tick 0: size must be at most 1e12/],
+    ["a price of 1e308", { ticks: [[T, 1e308, 1]] }, /^tick 0: price must be at most/],
+    ["a time in microseconds", { ticks: [[T * 1000, 1, 1]] }, /^tick 0: time .* ahead/],
+    [
+      "a time 61 s ahead, after good ticks",
+      { ticks: [...good(3), [T + 61_000, 1, 1]] },
+      /^tick 3: time .* 60 s ahead of the server's clock/,
+    ],
   ])("%s", (_what, body, message) => {
-    const result = checkIngest(body, null);
+    const result = checkIngest(body, null, T);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).toMatch(message);
@@ -47,14 +56,14 @@ describe("checkIngest refuses bad bodies with a message", () => {
     // PROTOCOL.md: a tick is [time, price, size] and anything else gets a 400. A fourth item
     // (say a trade id or a side) must not be dropped silently, or a client never learns that
     // the room did not understand it.
-    const result = checkIngest({ ticks: [[T, 1, 1, 42]] }, null);
+    const result = checkIngest({ ticks: [[T, 1, 1, 42]] }, null, T);
     expect(result.ok).toBe(false);
   });
 
   it("names the index of the tick whose time goes back", () => {
     const ticks = good(10);
     ticks[7] = [T, 100, 1];
-    const result = checkIngest({ ticks }, null);
+    const result = checkIngest({ ticks }, null, T);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).toMatch(/^tick 7:/);
@@ -64,12 +73,12 @@ describe("checkIngest refuses bad bodies with a message", () => {
   it("names the index of a bad tick deep in the body", () => {
     const ticks: unknown[] = good(500);
     ticks[321] = [T + 3210, 0, 1];
-    const result = checkIngest({ ticks }, null);
+    const result = checkIngest({ ticks }, null, T);
     expect(result).toEqual({ ok: false, message: expect.stringMatching(/^tick 321: price/) });
   });
 
   it("refuses a first tick before the room's last pushed tick", () => {
-    const result = checkIngest({ ticks: good(3, T) }, T + 1);
+    const result = checkIngest({ ticks: good(3, T) }, T + 1, T);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).toMatch(/^tick 0:/);
@@ -79,7 +88,7 @@ describe("checkIngest refuses bad bodies with a message", () => {
 
 describe("checkIngest accepts good bodies", () => {
   it("accepts one tick and gives it back", () => {
-    expect(checkIngest({ ticks: [[T, 101.25, 3]] }, null)).toEqual({
+    expect(checkIngest({ ticks: [[T, 101.25, 3]] }, null, T)).toEqual({
       ok: true,
       ticks: [[T, 101.25, 3]],
     });
@@ -87,7 +96,7 @@ describe("checkIngest accepts good bodies", () => {
 
   it("accepts exactly 1000 ticks", () => {
     const ticks = good(LIMITS.pushTicks);
-    const result = checkIngest({ ticks }, null);
+    const result = checkIngest({ ticks }, null, T);
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.ticks).toEqual(ticks);
   });
@@ -98,16 +107,38 @@ describe("checkIngest accepts good bodies", () => {
       [T, 2, 1],
       [T, 3, 1],
     ];
-    expect(checkIngest({ ticks }, T)).toEqual({ ok: true, ticks });
+    expect(checkIngest({ ticks }, T, T)).toEqual({ ok: true, ticks });
   });
 
   it("accepts tiny fractional prices and sizes", () => {
     const ticks: Tick[] = [[T, 0.00001, 0.00000001]];
-    expect(checkIngest({ ticks }, null)).toEqual({ ok: true, ticks });
+    expect(checkIngest({ ticks }, null, T)).toEqual({ ok: true, ticks });
+  });
+
+  it("accepts prices and sizes up to their bounds, and times up to 60 s ahead", () => {
+    const ticks: Tick[] = [
+      [T, 1e9, 1e12],
+      [T + 60_000, 5e-324, 5e-324],
+    ];
+    expect(checkIngest({ ticks }, null, T)).toEqual({ ok: true, ticks });
+  });
+
+  it("refuses both ticks of a body that would overflow the session volume", () => {
+    const result = checkIngest(
+      {
+        ticks: [
+          [T, 1e308, 1e308],
+          [T, 1e-320, 1e308],
+        ],
+      },
+      null,
+      T,
+    );
+    expect(result).toEqual({ ok: false, message: expect.stringMatching(/^tick 0: price/) });
   });
 
   it("accepts time 0 when the room has no pushed tick yet", () => {
-    expect(checkIngest({ ticks: [[0, 1, 1]] }, null).ok).toBe(true);
+    expect(checkIngest({ ticks: [[0, 1, 1]] }, null, T).ok).toBe(true);
   });
 });
 
@@ -115,7 +146,7 @@ describe("checkIngest is all or nothing", () => {
   it.each([0, 1, 499, 998, 999])("one bad tick at index %i refuses the whole body", (at) => {
     const ticks: unknown[] = good(1000);
     ticks[at] = [T + at * 10, 1, -1];
-    const result = checkIngest({ ticks }, null);
+    const result = checkIngest({ ticks }, null, T);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).toMatch(new RegExp(`^tick ${at}:`));

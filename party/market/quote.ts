@@ -90,6 +90,6 @@ export function toQuote(s: Session, volumeDecimals = 8): Quote {
 }
 
 /** Removes float noise such as 0.30000000000000004 from a difference of prices. */
-function roundSignificant(x: number): number {
+export function roundSignificant(x: number): number {
   return Number.parseFloat(x.toPrecision(12));
 }

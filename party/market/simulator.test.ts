@@ -1,12 +1,26 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Candle, Tick } from "../protocol/index.ts";
 import { foldTicks } from "./candles.ts";
+import {
+  dayNumber,
+  fromNewYork,
+  marketState,
+  newYorkInstant,
+  regularSession,
+  type TradingHours,
+} from "./sessions/index.ts";
 import { DAY_MS, MINUTE_MS, Simulator, simSpec } from "./simulator.ts";
 
 const MINUTES_PER_YEAR = 525_600;
 /** A time in the middle of a minute and a second, so that windows start at awkward places. */
 const NOW = Date.UTC(2026, 9, 14, 15, 7, 23, 417);
 const HOUR = 3_600_000;
+
+/**
+ * The tests written for around-the-clock trading run stocks with the calendar off, which is the
+ * simulator as it was before it followed one; crypto is the same either way.
+ */
+const aroundTheClock = (symbol: string) => new Simulator(symbol, { sessions: false });
 
 const logReturns = (prices: readonly number[]): number[] => {
   const out: number[] = [];
@@ -134,7 +148,7 @@ describe("determinism", () => {
 describe("tick timing", () => {
   it("has between 1 and 20 ticks in every second of a long window, in time order", () => {
     for (const symbol of ["AAPL", "DOGE-USD"]) {
-      const sim = new Simulator(symbol);
+      const sim = aroundTheClock(symbol);
       const firstSecond = Math.floor((NOW - 3 * HOUR) / 1000);
       const lastSecond = Math.floor(NOW / 1000);
       // Window (firstSecond - 1 ms, lastSecond - 1 ms] covers whole seconds only.
@@ -297,7 +311,7 @@ describe("prices over days", () => {
 
   beforeAll(() => {
     for (const [symbol, days] of plan) {
-      const sim = new Simulator(symbol);
+      const sim = aroundTheClock(symbol);
       samples.set(symbol, { sim, candles: sim.history(end - days * DAY_MS, end, 0).candles });
     }
   });
@@ -346,7 +360,7 @@ describe("volume", () => {
   it.each(["AAPL", "BTC-USD", "DOGE-USD"])(
     "follows the intraday U: %s trades larger near midnight UTC than at midday",
     (symbol) => {
-      const sim = new Simulator(symbol);
+      const sim = aroundTheClock(symbol);
       const day = Date.UTC(2026, 9, 14);
       const meanSize = (from: number, to: number) => {
         const ticks = sim.ticksBetween(from, to);
@@ -367,5 +381,237 @@ describe("volume", () => {
       const ticks = new Simulator(symbol).ticksBetween(NOW - 30 * MINUTE_MS, NOW);
       expect(Math.min(...ticks.map((t) => t[2]))).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("the NYSE calendar", () => {
+  /** Friday 16 and Saturday 17 October 2026; Monday the 19th. */
+  const FRI = fromNewYork(2026, 10, 16);
+  const SAT = fromNewYork(2026, 10, 17);
+  const MON = fromNewYork(2026, 10, 19);
+  const friday = regularSession(dayNumber(2026, 10, 16)) as TradingHours;
+
+  it("trades no tick on a Saturday, and carries on from Friday's last trade on Monday", () => {
+    const sim = new Simulator("AAPL");
+    expect(sim.ticksBetween(SAT, SAT + DAY_MS)).toEqual([]);
+    expect(sim.countBetween(SAT - 1, SAT + DAY_MS)).toBe(0);
+    const last = sim.lastTickAt(SAT + 15 * HOUR);
+    expect(last[0]).toBeLessThan(friday.postClose);
+    expect(marketState("stock", last[0])).toBe("post");
+    expect(last).toEqual(sim.ticksBetween(friday.close, friday.postClose).pop());
+    const next = sim.nextTickTime(SAT + 15 * HOUR);
+    expect(next).toBeGreaterThanOrEqual(MON + 4 * HOUR);
+    expect(marketState("stock", next)).toBe("pre");
+    expect(next).toBe(sim.ticksBetween(SAT, MON + 6 * HOUR)[0]?.[0]);
+    // The walk goes on from the last trade: a small overnight gap, and the same one every time.
+    const first = sim.ticksBetween(SAT, next)[0] as Tick;
+    expect(Math.abs(Math.log(first[1] / last[1]))).toBeLessThan(0.03);
+    expect(new Simulator("AAPL").ticksBetween(SAT, next)[0]).toEqual(first);
+  });
+
+  it("snapshots Friday's whole session on a Saturday, with Friday's last trades as the tail", () => {
+    const sim = new Simulator("MSFT");
+    const now = SAT + 14 * HOUR + 12_345;
+    const from = sim.historyStart(now);
+    expect(from).toBe(friday.preOpen - 1);
+    const h = sim.history(from, now, 500);
+    const ticks = new Simulator("MSFT").ticksBetween(friday.preOpen - 1, friday.postClose);
+    expect(h.count).toBe(ticks.length);
+    expect(h.count).toBe(sim.countBetween(from, now));
+    expect(h.tail).toEqual(ticks.slice(-500));
+    expect(h.tail[h.tail.length - 1]).toEqual(sim.lastTickAt(now));
+    const first = h.candles[0] as Candle;
+    const last = h.candles[h.candles.length - 1] as Candle;
+    expect(first[0]).toBeGreaterThanOrEqual(friday.preOpen);
+    expect(last[0]).toBeLessThan(friday.postClose);
+    // Every regular minute has trades; a quiet extended-hours minute may have none.
+    const regular = h.candles.filter((c) => c[0] >= friday.open && c[0] < friday.close);
+    expect(regular).toHaveLength(390);
+  });
+
+  it("answers within bounds across a closed stretch, and before the walk's first session", () => {
+    const sim = new Simulator("NVDA");
+    const early = Date.UTC(2013, 5, 1);
+    expect(sim.ticksBetween(early, early + DAY_MS)).toEqual([]);
+    expect(sim.nextTickTime(early)).toBe(early + 10 * DAY_MS);
+    expect(sim.lastTickAt(early)[2]).toBe(0);
+    expect(sim.lastTickAt(early)[1]).toBeGreaterThan(0);
+    // The walk's first session: Wednesday 1 January 2014, the calendar holding no holidays before 2026.
+    const first = sim.nextTickTime(Date.UTC(2013, 11, 30));
+    expect(first).toBeGreaterThanOrEqual(fromNewYork(2014, 1, 1, 4));
+    expect(first).toBeLessThan(fromNewYork(2014, 1, 1, 4, 1));
+  });
+
+  it("trades nothing on Thanksgiving, 26 November 2026, and closes early the day after", () => {
+    const sim = new Simulator("SPY");
+    const thanksgiving = fromNewYork(2026, 11, 26);
+    expect(sim.countBetween(thanksgiving, thanksgiving + DAY_MS)).toBe(0);
+    expect(sim.ticksBetween(thanksgiving, thanksgiving + DAY_MS)).toEqual([]);
+    const wednesday = sim.lastTickAt(thanksgiving + 12 * HOUR);
+    expect(wednesday[0]).toBeLessThan(fromNewYork(2026, 11, 25, 20));
+    expect(wednesday[0]).toBeGreaterThan(fromNewYork(2026, 11, 25, 19));
+    expect(sim.nextTickTime(thanksgiving)).toBeGreaterThanOrEqual(fromNewYork(2026, 11, 27, 4));
+    // Friday the 27th: the regular session ends at 13:00 and after-hours at 17:00.
+    const early = regularSession(dayNumber(2026, 11, 27)) as TradingHours;
+    const lastRegular = sim.lastTickAt(early.close - 1);
+    expect(lastRegular[1]).toBe(sim.priceAt(early.close));
+    expect(sim.ticksBetween(early.postClose - 1, early.postClose + 6 * HOUR)).toEqual([]);
+    expect(sim.ticksBetween(early.close, early.postClose).length).toBeGreaterThan(0);
+  });
+
+  it("trades thinly and smaller in extended hours, and 1 to 20 times every regular second", () => {
+    const sim = new Simulator("AAPL");
+    const day = dayNumber(2026, 10, 14);
+    const at = (h: number, m = 0) => newYorkInstant(day, h * HOUR + m * MINUTE_MS);
+    const stats = (from: number, to: number) => {
+      const ticks = sim.ticksBetween(from, to);
+      const seconds = new Map<number, number>();
+      for (const [t] of ticks)
+        seconds.set(Math.floor(t / 1000), (seconds.get(Math.floor(t / 1000)) ?? 0) + 1);
+      const size = ticks.reduce((a, t) => a + t[2], 0) / ticks.length;
+      return { rate: (ticks.length * 1000) / (to - from), seconds, size };
+    };
+    const pre = stats(at(5), at(7));
+    const post = stats(at(17), at(19));
+    const regular = stats(at(10), at(11));
+    const rate = sim.spec.tickRate;
+    for (const thin of [pre, post]) {
+      expect(thin.rate).toBeGreaterThan(rate * 0.07);
+      expect(thin.rate).toBeLessThan(rate * 0.13);
+      expect(thin.size).toBeLessThan(regular.size / 2);
+      expect(Math.max(...thin.seconds.values())).toBeLessThanOrEqual(20);
+    }
+    // Thin trading leaves seconds without a trade; a regular second never does.
+    expect(pre.seconds.size).toBeLessThan(7200 * 0.5);
+    expect(regular.seconds.size).toBe(3600);
+    expect(Math.min(...regular.seconds.values())).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...regular.seconds.values())).toBeLessThanOrEqual(20);
+    expect(regular.rate).toBeGreaterThan(rate * 0.9);
+    expect(sim.ticksBetween(at(20), at(23, 59))).toEqual([]);
+    expect(sim.ticksBetween(at(0), at(4) - 1)).toEqual([]);
+  });
+
+  it.each([
+    ["a winter day (EST)", 2026, 1, 14],
+    ["a summer day (EDT)", 2026, 7, 15],
+  ])("puts the intraday U on the regular session on %s", (_what, y, mo, d) => {
+    const sim = new Simulator("META");
+    const day = dayNumber(y, mo, d);
+    const at = (h: number, m = 0) => newYorkInstant(day, h * HOUR + m * MINUTE_MS);
+    const meanSize = (from: number, to: number) => {
+      const ticks = sim.ticksBetween(from, to);
+      return ticks.reduce((a, t) => a + t[2], 0) / ticks.length;
+    };
+    const open = meanSize(at(9, 30), at(10));
+    const midday = meanSize(at(12, 30), at(13, 15));
+    const close = meanSize(at(15, 30), at(16));
+    expect(open).toBeGreaterThan(3 * midday);
+    expect(close).toBeGreaterThan(3 * midday);
+  });
+
+  it.each([
+    ["the Friday before the March switch, in EST", 2026, 3, 6, -5],
+    ["the Monday after it, in EDT", 2026, 3, 9, -4],
+    ["the Friday before the November switch, in EDT", 2026, 10, 30, -4],
+    ["the Monday after it, in EST", 2026, 11, 2, -5],
+  ])("opens and closes on New York's clock on %s", (_what, y, mo, d, offset) => {
+    const sim = new Simulator("QQQ");
+    const utc = (h: number, m = 0) => Date.UTC(y, mo - 1, d, h - offset, m);
+    const day = sim.ticksBetween(utc(0), utc(23, 59));
+    expect(day[0]?.[0]).toBeGreaterThanOrEqual(utc(4));
+    expect(day[0]?.[0]).toBeLessThan(utc(4, 15));
+    expect(day[day.length - 1]?.[0]).toBeLessThan(utc(20));
+    expect(day[day.length - 1]?.[0]).toBeGreaterThan(utc(19, 30));
+    // The opening print: the session's first trade, at the opening level, in its first second.
+    const opening = sim.ticksBetween(utc(9, 30) - 1, utc(9, 31))[0] as Tick;
+    expect(opening[0]).toBeLessThan(utc(9, 30) + 1000);
+    expect(opening[1]).toBe(sim.priceAt(utc(9, 30)));
+    expect(sim.lastTickAt(utc(16) - 1)[1]).toBe(sim.priceAt(utc(16)));
+    expect(sim.ticksBetween(utc(9, 29), utc(9, 30) - 1).length).toBeLessThan(60);
+  });
+
+  it("counts ticks across closed stretches as ticksBetween does", () => {
+    const sim = new Simulator("GOOGL");
+    const windows: [number, number][] = [
+      [FRI + 19 * HOUR + 17, MON + 5 * HOUR + 33],
+      [fromNewYork(2026, 11, 25, 19, 30) - 3, fromNewYork(2026, 11, 27, 4, 10)],
+      [fromNewYork(2026, 10, 14, 9, 29) + 500, fromNewYork(2026, 10, 14, 9, 40) + 7],
+      [fromNewYork(2026, 10, 14, 15, 55) - 1, fromNewYork(2026, 10, 14, 16, 5)],
+    ];
+    for (const [from, to] of windows) {
+      expect(sim.countBetween(from, to)).toBe(sim.ticksBetween(from, to).length);
+    }
+  });
+
+  it("gives the same ticks whatever the machine's time zone", () => {
+    const before = process.env.TZ;
+    const window = (sim: Simulator) =>
+      sim.ticksBetween(friday.close - 90_000, friday.close + 30_000);
+    const here = window(new Simulator("AMZN"));
+    try {
+      for (const zone of ["Pacific/Chatham", "Asia/Kolkata", "America/Los_Angeles"]) {
+        process.env.TZ = zone;
+        expect(window(new Simulator("AMZN"))).toEqual(here);
+      }
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
+
+  it("builds a cold day of history faster for a stock than around the clock", () => {
+    // Fewer ticks in extended hours and none at night: the cold backfill does less work.
+    const now = FRI + 14 * HOUR;
+    const onCalendar = new Simulator("TSLA");
+    const calendarCount = onCalendar.history(onCalendar.historyStart(now), now, 500).count;
+    const allDay = aroundTheClock("TSLA").history(now - DAY_MS, now, 500).count;
+    expect(calendarCount).toBeLessThan(allDay * 0.5);
+  });
+});
+
+describe("crypto and the calendar switched off", () => {
+  const SAT = Date.UTC(2026, 9, 17, 16);
+  const THANKSGIVING = Date.UTC(2026, 10, 26, 16);
+
+  it.each([
+    // The values the simulator gave before it followed any calendar.
+    ["BTC-USD", NOW, 383, [1791990383633, 37662.56, 0.01181], 21030, 1791990443489],
+    ["DOGE-USD", SAT, 712, [1792252740012, 0.14076, 11905.19971], 40983, 1792252800053],
+  ] as const)("leaves %s exactly as it was", (symbol, time, n, first, count, next) => {
+    const sim = new Simulator(symbol);
+    const ticks = sim.ticksBetween(time - MINUTE_MS, time);
+    expect(ticks).toHaveLength(n);
+    expect(ticks[0]).toEqual(first);
+    expect(sim.countBetween(time - HOUR, time)).toBe(count);
+    expect(sim.nextTickTime(time)).toBe(next);
+    expect(new Simulator(symbol, { sessions: false }).ticksBetween(time - MINUTE_MS, time)).toEqual(
+      ticks,
+    );
+  });
+
+  it("trades a stock around the clock with { sessions: false }, as before", () => {
+    const sim = new Simulator("AAPL", { sessions: false });
+    expect(sim.calendar).toBe(false);
+    expect(new Simulator("AAPL").calendar).toBe(true);
+    const ticks = sim.ticksBetween(SAT - MINUTE_MS, SAT);
+    expect(ticks).toHaveLength(336);
+    expect(ticks[0]).toEqual([1792252740091, 206.43, 113]);
+    expect(ticks[ticks.length - 1]).toEqual([1792252799998, 206.28, 128]);
+    expect(sim.countBetween(SAT - HOUR, SAT)).toBe(18853);
+    expect(sim.historyStart(SAT)).toBe(SAT - DAY_MS);
+  });
+
+  it("trades crypto on weekends and NYSE holidays", () => {
+    for (const time of [SAT, THANKSGIVING]) {
+      expect(new Simulator("ETH-USD").countBetween(time - HOUR, time)).toBeGreaterThan(3600);
+    }
+  });
+
+  it("reaches back before its epoch for long histories, leaving every later price alone", () => {
+    const sim = new Simulator("SOL-USD");
+    const ticks = sim.ticksBetween(Date.UTC(2021, 5, 1, 12), Date.UTC(2021, 5, 1, 12, 1));
+    expect(ticks.length).toBeGreaterThan(60);
+    expect(ticks.every(([, price]) => price > 0)).toBe(true);
+    expect(sim.lastTickAt(Date.UTC(2010, 0, 1))[1]).toBeGreaterThan(0);
   });
 });

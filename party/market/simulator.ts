@@ -7,26 +7,53 @@
  *  3. ticks: a bridge of fat-tailed tick returns between two minute levels, the last tick of a
  *     minute landing on the next minute's level, so that nothing ever jumps.
  *
- * Volume follows the intraday U-shape of the (UTC) day.
+ * Crypto trades around the clock on UTC days, with volume in the U-shape of the UTC day. A US
+ * stock follows the NYSE calendar (`SessionWalk`): its day levels are the knots of each trading
+ * day's pre-market, regular session and after-hours, it has no ticks while the market is
+ * closed, a tenth of the tick rate and smaller trades in extended hours, and its volume follows
+ * the U-shape of the regular session. `{ sessions: false }` trades a stock around the clock as
+ * crypto does.
  */
 import type { Candle, Tick } from "../protocol/index.ts";
-import { fatTailed, hashString, uniform } from "./random.ts";
+import {
+  MINUTE_KIND,
+  type MinuteKind,
+  type PriceWalk,
+  SIM_EPOCH,
+  SIM_FIRST_DAY,
+} from "./price-walk.ts";
+import { DrawStream, hashString, uniform } from "./random.ts";
+import { SessionWalk } from "./session-walk.ts";
+import { regularSession, type SymbolKind, sessionDay, symbolKind } from "./sessions/index.ts";
+
+export { MINUTE_KIND, type MinuteKind, SIM_EPOCH, SIM_FIRST_DAY } from "./price-walk.ts";
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
 const MINUTES_PER_DAY = 1440;
 const MINUTES_PER_YEAR = 525_600;
-/** Day 0 of every walk. */
-export const SIM_EPOCH = Date.UTC(2024, 0, 1);
+/** How far the around-the-clock walk reaches back before its epoch; earlier days are flat. */
+const LOOKBACK_DAYS = SIM_EPOCH / DAY_MS - SIM_FIRST_DAY;
 /** Pull of the daily walk back to its start level, per day. */
 const REVERSION = 0.004;
+/** Extended hours have this fraction of the regular tick rate. */
+const EXTENDED_RATE = 0.1;
+/** How far `nextTickTime` and `lastTickAt` look across a closed market. */
+const SEARCH_MS = 10 * DAY_MS;
+/**
+ * The mean of a trade's size draw, exp(0.8 X - 0.32) for the unit-variance fat-tailed X of
+ * `fatTailed` (a normal of scale s = 1/sqrt(1.6), four times wider on 4% of draws):
+ * e^-0.32 (0.96 e^(0.32 s²) + 0.04 e^(0.32 (4s)²)).
+ */
+const MEAN_SIZE_DRAW =
+  Math.exp(-0.32) * (0.96 * Math.exp(0.32 / 1.6) + 0.04 * Math.exp((0.32 * 16) / 1.6));
 
 const STREAM = { day: 1, minute: 2, tick: 3, count: 4, offset: 5, size: 6, param: 7 } as const;
 
 export type SimSpec = {
   symbol: string;
   seed: number;
-  /** Price at the epoch, and the level the walk reverts to. */
+  /** Price at the start of the walk (the epoch, or a stock's first session), and its mean level. */
   startPrice: number;
   /** Annualised volatility of log returns, e.g. 0.3. */
   volatility: number;
@@ -60,6 +87,7 @@ const KNOWN_PRICES: Record<string, number> = {
   "DOGE-USD": 0.14,
 };
 
+/** The parameters' own reading of a pair; which calendar a symbol follows is `symbolKind`'s. */
 const isCrypto = (symbol: string) => /-(USD|USDT|USDC|EUR)$/.test(symbol);
 
 export function simSpec(symbol: string): SimSpec {
@@ -87,63 +115,129 @@ export type SimMinute = {
   sizes: Float64Array;
 };
 
+export type SimulatorOptions = {
+  /** Whether a stock follows the NYSE calendar (the default); crypto always trades around the clock. */
+  sessions?: boolean;
+};
+
+/**
+ * A regular session for daily bars: its span, the log levels at its ends (the first and last
+ * trade of a stock's session; the last trades before and at the end of a crypto day), and the
+ * variance of the log price over it.
+ */
+export type SimSession = {
+  day: number;
+  open: number;
+  close: number;
+  openLevel: number;
+  closeLevel: number;
+  variance: number;
+};
+
+const NO_TICKS = new Float64Array(0);
+
 /**
  * Computes prices for one spec. Holds caches of day and minute levels; every answer is still a
- * pure function of (symbol, time), so two simulators never disagree.
+ * pure function of (symbol, options, time), so two simulators never disagree.
  */
 export class Simulator {
   readonly spec: SimSpec;
-  private readonly sigmaMinute: number;
-  private dayLevels: number[] = [];
-  private minuteLevels = new Map<number, Float64Array>();
-  private minutes = new Map<number, SimMinute>();
+  readonly kind: SymbolKind;
+  /** Whether this symbol follows the NYSE calendar: a stock, with sessions on. */
+  readonly calendar: boolean;
+  private readonly walk: ClockWalk | SessionWalk;
+  private readonly minutes = new Map<number, SimMinute>();
+  private readonly tickDraws: DrawStream;
+  private readonly offsetDraws: DrawStream;
+  private readonly sizeDraws: DrawStream;
+  private readonly countDraws: DrawStream;
+  private readonly priceFactor: number;
+  private readonly sizeFactor: number;
+  private readonly regularZero: number;
+  private readonly extendedRate: number;
+  private readonly extendedZero: number;
+  // Scratch space of `computeMinute`: at most 20 ticks in each of 60 seconds.
+  private readonly counts = new Uint8Array(60);
+  private readonly steps = new Float64Array(1200);
+  /** Mean ticks per second of a regular and an extended-hours second. */
+  private readonly meanCount: { regular: number; extended: number };
 
-  constructor(specOrSymbol: SimSpec | string) {
+  constructor(specOrSymbol: SimSpec | string, options: SimulatorOptions = {}) {
     this.spec = typeof specOrSymbol === "string" ? simSpec(specOrSymbol) : specOrSymbol;
-    this.sigmaMinute = this.spec.volatility / Math.sqrt(MINUTES_PER_YEAR);
-    this.dayLevels = [Math.log(this.spec.startPrice)];
+    this.kind = symbolKind(this.spec.symbol);
+    this.calendar = this.kind === "stock" && options.sessions !== false;
+    this.walk = this.calendar ? new SessionWalk(this.spec) : new ClockWalk(this.spec);
+    const { seed, tickRate, priceDecimals, sizeDecimals } = this.spec;
+    this.tickDraws = new DrawStream(seed, STREAM.tick);
+    this.offsetDraws = new DrawStream(seed, STREAM.offset);
+    this.sizeDraws = new DrawStream(seed, STREAM.size);
+    this.countDraws = new DrawStream(seed, STREAM.count);
+    this.priceFactor = 10 ** priceDecimals;
+    this.sizeFactor = 10 ** sizeDecimals;
+    this.regularZero = Math.exp(-tickRate);
+    this.extendedRate = tickRate * EXTENDED_RATE;
+    this.extendedZero = Math.exp(-this.extendedRate);
+    this.meanCount = {
+      regular: meanPoisson(tickRate, 1),
+      extended: meanPoisson(this.extendedRate, 0),
+    };
   }
 
   /** Ticks with from < time ≤ to, oldest first. */
   ticksBetween(from: number, to: number): Tick[] {
     const out: Tick[] = [];
-    if (to <= from) return out;
-    for (let start = floorTo(from, MINUTE_MS); start <= to; start += MINUTE_MS) {
+    if (!(to > from)) return out;
+    for (let start = this.openMinute(floorTo(from, MINUTE_MS), to); start <= to; ) {
       const m = this.minute(start);
       for (let i = 0; i < m.times.length; i++) {
         const t = m.times[i] as number;
         if (t > from && t <= to) out.push([t, m.prices[i] as number, m.sizes[i] as number]);
       }
+      start = this.openMinute(start + MINUTE_MS, to);
     }
     return out;
   }
 
-  /** The first tick time strictly after `after`. */
+  /**
+   * The first tick time strictly after `after`. Across a closed market it looks up to ten days
+   * ahead; when there is no tick in that time, it answers the end of it, a time to look again.
+   */
   nextTickTime(after: number): number {
-    for (let start = floorTo(after, MINUTE_MS); ; start += MINUTE_MS) {
+    const limit = after + SEARCH_MS;
+    for (let start = this.openMinute(floorTo(after, MINUTE_MS), limit); start <= limit; ) {
       const times = this.minute(start).times;
       for (let i = 0; i < times.length; i++) {
         const t = times[i] as number;
         if (t > after) return t;
       }
+      start = this.openMinute(start + MINUTE_MS, limit);
     }
+    return limit;
   }
 
-  /** The last tick at or before `time`. */
+  /**
+   * The last tick at or before `time`: across a closed market, the last trade before it (up to
+   * ten days back). Before the first session there is none, and the answer is a tick of size 0
+   * at the walk's starting level.
+   */
   lastTickAt(time: number): Tick {
-    for (let start = floorTo(time, MINUTE_MS); ; start -= MINUTE_MS) {
+    const limit = time - SEARCH_MS;
+    for (let start = this.prevOpenMinute(floorTo(time, MINUTE_MS), limit); start >= limit; ) {
       const m = this.minute(start);
       for (let i = m.times.length - 1; i >= 0; i--) {
         const t = m.times[i] as number;
         if (t <= time) return [t, m.prices[i] as number, m.sizes[i] as number];
       }
+      start = this.prevOpenMinute(start - MINUTE_MS, limit);
     }
+    const at = floorTo(time, MINUTE_MS);
+    return [at, this.priceAt(at), 0];
   }
 
   /**
    * The one-minute candles of (from, to] (ticks after `from`, up to `to`), the last `tailSize`
    * ticks, and how many ticks there were. Used for the backfill and for catching up after a
-   * room has been idle; it never builds the whole tick list.
+   * room has been idle; it never builds the whole tick list. Closed minutes have no candle.
    */
   history(
     from: number,
@@ -152,7 +246,7 @@ export class Simulator {
   ): { candles: Candle[]; tail: Tick[]; count: number } {
     const candles: Candle[] = [];
     let count = 0;
-    for (let start = floorTo(from, MINUTE_MS); start <= to; start += MINUTE_MS) {
+    for (let start = this.openMinute(floorTo(from, MINUTE_MS), to); start <= to; ) {
       const m = this.minute(start);
       let candle: Candle | null = null;
       for (let i = 0; i < m.times.length; i++) {
@@ -174,12 +268,14 @@ export class Simulator {
         candle[5] = round(candle[5], this.spec.sizeDecimals);
         candles.push(candle);
       }
+      start = this.openMinute(start + MINUTE_MS, to);
     }
     const tail: Tick[] = [];
+    const first = from - MINUTE_MS + 1;
     for (
-      let start = floorTo(to, MINUTE_MS);
-      tail.length < tailSize && start > from - MINUTE_MS;
-      start -= MINUTE_MS
+      let start = this.prevOpenMinute(floorTo(to, MINUTE_MS), first);
+      tail.length < tailSize && start >= first;
+      start = this.prevOpenMinute(start - MINUTE_MS, first)
     ) {
       const m = this.minute(start);
       for (let i = m.times.length - 1; i >= 0 && tail.length < tailSize; i--) {
@@ -197,19 +293,88 @@ export class Simulator {
   countBetween(from: number, to: number): number {
     const firstFull = floorTo(from, MINUTE_MS) + MINUTE_MS;
     const lastFull = floorTo(to, MINUTE_MS);
-    if (firstFull >= lastFull) return this.ticksBetween(from, to).length;
+    if (!(firstFull < lastFull)) return this.ticksBetween(from, to).length;
     let count =
       this.ticksBetween(from, firstFull - 1).length + this.ticksBetween(lastFull - 1, to).length;
-    const first = Math.floor((firstFull - SIM_EPOCH) / 1000);
-    const last = Math.floor((lastFull - SIM_EPOCH) / 1000);
-    for (let second = first; second < last; second++) count += this.secondCount(second);
+    const last = lastFull - MINUTE_MS;
+    for (let start = this.openMinute(firstFull, last); start <= last; ) {
+      const kind = this.walk.minuteKind(start);
+      const second = Math.floor((start - SIM_EPOCH) / 1000);
+      for (let s = 0; s < 60; s++) count += this.secondCount(second + s, kind);
+      start = this.openMinute(start + MINUTE_MS, last);
+    }
     return count;
   }
 
-  /** Ticks in one second since the epoch: Poisson around the tick rate, within 1 to 20. */
-  private secondCount(second: number): number {
-    const c = poisson(this.spec.tickRate, uniform(this.spec.seed, STREAM.count, second));
-    return Math.min(20, Math.max(1, c));
+  /**
+   * Where a snapshot of `span` ending at `now` starts (exclusive, as `history` takes it): for a
+   * stock on the calendar, early enough to hold the whole session `now` belongs to, so that a
+   * Saturday shows Friday's session and the night before the pre-market shows the day before.
+   */
+  historyStart(now: number, span = DAY_MS): number {
+    if (!this.calendar) return now - span;
+    const hours = regularSession(sessionDay("stock", now));
+    return hours ? Math.min(now - span, hours.preOpen - 1) : now - span;
+  }
+
+  /** What kind of minute starts at `start` (a multiple of a minute). */
+  minuteKind(start: number): MinuteKind {
+    return this.walk.minuteKind(start);
+  }
+
+  /**
+   * The price at a minute boundary: of the last trade before it in a minute with trades (a
+   * regular minute always has some), and at a session's open, of its first trade.
+   */
+  priceAt(time: number): number {
+    return round(Math.exp(this.walk.level(time)), this.spec.priceDecimals);
+  }
+
+  /** The mean volume of the minute starting at `start`, as its ticks would make it on average. */
+  expectedVolume(start: number): number {
+    const kind = this.walk.minuteKind(start);
+    if (kind === MINUTE_KIND.closed) return 0;
+    const perSecond =
+      kind === MINUTE_KIND.regular ? this.meanCount.regular : this.meanCount.extended;
+    const size =
+      (this.spec.tradeValue * MEAN_SIZE_DRAW * this.walk.sizeFactor(start, kind)) /
+      Math.exp(this.walk.level(start));
+    return 60 * perSecond * size;
+  }
+
+  /**
+   * The mean volume of a whole regular session, from its ends alone: its minutes at the mean of
+   * the U-shape (1.2) and the price midway between its open and close.
+   */
+  expectedSessionVolume(session: SimSession): number {
+    const minutes = (session.close - session.open) / MINUTE_MS;
+    const price = Math.exp((session.openLevel + session.closeLevel) / 2);
+    return (
+      (60 * this.meanCount.regular * this.spec.tradeValue * MEAN_SIZE_DRAW * 1.2 * minutes) / price
+    );
+  }
+
+  /**
+   * The regular session of day number `day`: New York's date for a stock on the calendar (null
+   * on a weekend or holiday), otherwise the UTC day.
+   */
+  session(day: number): SimSession | null {
+    if (!Number.isFinite(day)) return null;
+    if (this.walk instanceof SessionWalk) {
+      const s = this.walk.session(day);
+      if (!s) return null;
+      return { day, ...s, variance: this.walk.sessionVariance((s.close - s.open) / MINUTE_MS) };
+    }
+    const open = day * DAY_MS;
+    const close = open + DAY_MS;
+    return {
+      day,
+      open,
+      close,
+      openLevel: this.walk.level(open),
+      closeLevel: this.walk.level(close),
+      variance: this.walk.minuteSigma() ** 2 * MINUTES_PER_DAY,
+    };
   }
 
   /** All ticks of the minute starting at `start` (a multiple of a minute). */
@@ -222,54 +387,138 @@ export class Simulator {
     return m;
   }
 
+  private openMinute(start: number, limit: number): number {
+    return this.walk.nextOpenMinute(start, limit);
+  }
+
+  private prevOpenMinute(start: number, limit: number): number {
+    return this.walk.prevOpenMinute(start, limit);
+  }
+
+  /** Ticks in one second since the epoch: Poisson around the tick rate, within 1 to 20 in a regular second, at most 20 in a thin one. */
+  private secondCount(second: number, kind: MinuteKind): number {
+    if (kind === MINUTE_KIND.closed) return 0;
+    const u = this.countDraws.uniform(second);
+    if (kind === MINUTE_KIND.extended) {
+      return Math.min(20, poisson(this.extendedRate, this.extendedZero, u));
+    }
+    return Math.min(20, Math.max(1, poisson(this.spec.tickRate, this.regularZero, u)));
+  }
+
   private computeMinute(start: number): SimMinute {
-    const { seed, priceDecimals, sizeDecimals, tradeValue } = this.spec;
+    const kind = this.walk.minuteKind(start);
+    if (kind === MINUTE_KIND.closed) {
+      return { start, times: NO_TICKS, prices: NO_TICKS, sizes: NO_TICKS };
+    }
+    const { sizeDecimals, tradeValue } = this.spec;
     const index = Math.floor((start - SIM_EPOCH) / MINUTE_MS);
     const firstSecond = index * 60;
-    const counts = new Uint8Array(60);
+    const counts = this.counts;
     let n = 0;
     for (let s = 0; s < 60; s++) {
-      counts[s] = this.secondCount(firstSecond + s);
+      counts[s] = this.secondCount(firstSecond + s, kind);
       n += counts[s] as number;
     }
+    if (n === 0) return { start, times: NO_TICKS, prices: NO_TICKS, sizes: NO_TICKS };
     const times = new Float64Array(n);
     const prices = new Float64Array(n);
     const sizes = new Float64Array(n);
 
-    const from = this.minuteLevel(start);
-    const to = this.minuteLevel(start + MINUTE_MS);
-    const sigmaTick = this.sigmaMinute / Math.sqrt(n);
+    const from = this.walk.level(start);
+    const to = this.walk.level(start + MINUTE_MS);
+    // A session's first trade is its opening print, at the opening level itself.
+    const anchored = n > 1 && this.walk.opensSession(start);
+    const bridged = anchored ? n - 1 : n;
+    const sigmaTick = this.walk.minuteSigma(kind) / Math.sqrt(bridged);
     const tickBase = index * 2048;
-    const steps = new Float64Array(n);
+    const steps = this.steps;
+    steps[0] = 0;
     let total = 0;
-    for (let j = 0; j < n; j++) {
-      const w = sigmaTick * fatTailed(seed, STREAM.tick, tickBase + j);
+    for (let j = anchored ? 1 : 0; j < n; j++) {
+      const w = sigmaTick * this.tickDraws.fatTailed(tickBase + j);
       total += w;
       steps[j] = total;
     }
     const drift = to - from - total;
-    const uShape = intradayVolume(start);
+    const pinned = this.walk.pinsCloses;
+    const uShape = this.walk.sizeFactor(start, kind);
+    const pf = this.priceFactor;
+    const sf = this.sizeFactor;
+    const minSize = 10 ** -sizeDecimals;
     let j = 0;
     for (let s = 0; s < 60; s++) {
       const c = counts[s] as number;
       for (let k = 0; k < c; k++, j++) {
-        const offset = Math.floor(((k + uniform(seed, STREAM.offset, tickBase + j)) / c) * 1000);
+        const offset = Math.floor(((k + this.offsetDraws.uniform(tickBase + j)) / c) * 1000);
         times[j] = start + s * 1000 + offset;
-        const level = from + (steps[j] as number) + ((j + 1) / n) * drift;
-        const price = round(Math.exp(level), priceDecimals);
+        const level =
+          pinned && j === n - 1
+            ? to
+            : anchored
+              ? from + (steps[j] as number) + (j / bridged) * drift
+              : from + (steps[j] as number) + ((j + 1) / n) * drift;
+        const price = Math.round(Math.exp(level) * pf) / pf;
         prices[j] = price;
-        const draw = Math.exp(0.8 * fatTailed(seed, STREAM.size, tickBase + j) - 0.32);
-        const size = round((tradeValue * draw * uShape) / price, sizeDecimals);
-        sizes[j] = size > 0 ? size : 10 ** -sizeDecimals;
+        const draw = Math.exp(0.8 * this.sizeDraws.fatTailed(tickBase + j) - 0.32);
+        const size = Math.round(((tradeValue * draw * uShape) / price) * sf) / sf;
+        sizes[j] = size > 0 ? size : minSize;
       }
     }
     return { start, times, prices, sizes };
   }
+}
+
+/**
+ * Around the clock on UTC days: day levels at each midnight, a mean-reverting walk from the
+ * epoch (and, for long histories, back from it), and a bridge of 1440 minute levels between two.
+ */
+class ClockWalk implements PriceWalk {
+  readonly pinsCloses = false;
+  private readonly sigmaMinute: number;
+  private readonly dayDraws: DrawStream;
+  private readonly minuteDraws: DrawStream;
+  private readonly dayLevels: number[];
+  /** Levels of the days before the epoch: `pastLevels[i]` is day -(i + 1). */
+  private readonly pastLevels: number[] = [];
+  private readonly minuteLevels = new Map<number, Float64Array>();
+
+  constructor(spec: SimSpec) {
+    this.dayDraws = new DrawStream(spec.seed, STREAM.day);
+    this.minuteDraws = new DrawStream(spec.seed, STREAM.minute);
+    this.sigmaMinute = spec.volatility / Math.sqrt(MINUTES_PER_YEAR);
+    this.dayLevels = [Math.log(spec.startPrice)];
+  }
+
+  minuteKind(): MinuteKind {
+    return MINUTE_KIND.regular;
+  }
+
+  minuteSigma(): number {
+    return this.sigmaMinute;
+  }
+
+  sizeFactor(start: number): number {
+    return intradayVolume(start);
+  }
+
+  opensSession(): boolean {
+    return false;
+  }
+
+  nextOpenMinute(start: number, limit: number): number {
+    return start <= limit ? start : Number.POSITIVE_INFINITY;
+  }
+
+  prevOpenMinute(start: number, limit: number): number {
+    return start >= limit ? start : Number.NEGATIVE_INFINITY;
+  }
 
   /** Log price at the start of a minute. */
-  private minuteLevel(start: number): number {
+  level(start: number): number {
     const day = Math.floor((start - SIM_EPOCH) / DAY_MS);
     const m = Math.round((start - SIM_EPOCH - day * DAY_MS) / MINUTE_MS);
+    // A midnight is its day level, which the day's bridge starts from exactly.
+    if (m === 0) return this.dayLevel(day);
     return this.dayMinuteLevels(day)[m] as number;
   }
 
@@ -282,7 +531,7 @@ export class Simulator {
     const levels = new Float64Array(MINUTES_PER_DAY + 1);
     let sum = 0;
     for (let i = 0; i < MINUTES_PER_DAY; i++) {
-      sum += this.sigmaMinute * fatTailed(this.spec.seed, STREAM.minute, day * MINUTES_PER_DAY + i);
+      sum += this.sigmaMinute * this.minuteDraws.fatTailed(day * MINUTES_PER_DAY + i);
       levels[i + 1] = sum;
     }
     const drift = end - start - sum;
@@ -294,14 +543,26 @@ export class Simulator {
     return levels;
   }
 
-  /** Log price at the start of day `day` since the epoch. */
+  /**
+   * Log price at the start of day `day` since the epoch. Before the epoch the walk runs
+   * backwards with the same pull and shocks of its own, so that nothing after the epoch moves;
+   * it is flat before its first day.
+   */
   private dayLevel(day: number): number {
-    if (day < 0) throw new RangeError("the simulator starts on 2024-01-01");
     const anchor = this.dayLevels[0] as number;
     const sigmaDay = this.sigmaMinute * Math.sqrt(MINUTES_PER_DAY);
+    if (!(day >= 0)) {
+      const back = Math.min(-day, LOOKBACK_DAYS);
+      for (let d = this.pastLevels.length + 1; d <= back; d++) {
+        const next = d === 1 ? anchor : (this.pastLevels[d - 2] as number);
+        const shock = sigmaDay * this.dayDraws.fatTailed(-d);
+        this.pastLevels.push(next - REVERSION * (next - anchor) - shock);
+      }
+      return Number.isNaN(day) ? anchor : (this.pastLevels[back - 1] as number);
+    }
     for (let d = this.dayLevels.length; d <= day; d++) {
       const prev = this.dayLevels[d - 1] as number;
-      const shock = sigmaDay * fatTailed(this.spec.seed, STREAM.day, d - 1);
+      const shock = sigmaDay * this.dayDraws.fatTailed(d - 1);
       this.dayLevels.push(prev - REVERSION * (prev - anchor) + shock);
     }
     return this.dayLevels[day] as number;
@@ -314,9 +575,10 @@ export function intradayVolume(time: number): number {
   return 0.4 + 2.4 * (2 * x - 1) ** 2;
 }
 
-function poisson(lambda: number, u: number): number {
+/** A Poisson draw by inversion; `zero` is exp(-lambda), the chance of none. */
+function poisson(lambda: number, zero: number, u: number): number {
   let k = 0;
-  let p = Math.exp(-lambda);
+  let p = zero;
   let cdf = p;
   while (u > cdf && k < 40) {
     k++;
@@ -324,6 +586,19 @@ function poisson(lambda: number, u: number): number {
     cdf += p;
   }
   return k;
+}
+
+/** The mean of `poisson(lambda)` held within [least, 20], as the seconds' tick counts are. */
+function meanPoisson(lambda: number, least: number): number {
+  let p = Math.exp(-lambda);
+  let cdf = p;
+  let mean = p * least;
+  for (let k = 1; k < 40; k++) {
+    p *= lambda / k;
+    cdf += p;
+    mean += p * Math.min(20, Math.max(least, k));
+  }
+  return mean + (1 - cdf) * 20;
 }
 
 export function floorTo(time: number, step: number): number {

@@ -8,4 +8,5 @@ export * from "./market.ts";
 export * from "./names.ts";
 export * from "./ticker.ts";
 export * from "./watchlist.ts";
+export * from "./watchlist-collab.ts";
 export * from "./watchlist-edits.ts";

@@ -5,14 +5,23 @@ export const PROTOCOL_VERSION = 1;
 export const LIMITS = {
   /** Largest client frame, in bytes of UTF-8. */
   frameBytes: 4096,
-  /** Client frames per connection per second before `rate_limited`. */
+  /** Client frames per connection per second, on average, before `rate_limited`. */
   framesPerSecond: 20,
-  /** Frames in one second at which a flooding connection is closed with 1008. */
-  floodClose: 60,
+  /** Frames a connection may send at once, on top of the average. */
+  frameBurst: 40,
+  /** Refused frames within `floodWindowMs` at which a connection is closed with 1008. */
+  floodRefusals: 100,
+  floodWindowMs: 10_000,
   /** Ticks per push request. */
   pushTicks: 1000,
   /** Largest push body, in bytes. */
   pushBytes: 256 * 1024,
+  /** Largest price a pushed tick may carry; prices are in (0, pushMaxPrice]. */
+  pushMaxPrice: 1e9,
+  /** Largest size a pushed tick may carry; sizes are in (0, pushMaxSize]. */
+  pushMaxSize: 1e12,
+  /** How far ahead of the server's clock a pushed tick's time may be. */
+  pushAheadMs: 60_000,
   /** Ticks carried by a snapshot. */
   snapshotTicks: 500,
   /** History kept by a ticker room. */
@@ -21,6 +30,12 @@ export const LIMITS = {
   quoteIntervalMs: 1000,
   /** Symbols per watchlist. */
   watchlistSymbols: 50,
+  /** Sockets one client may hold in one room. */
+  socketsPerClient: 20,
+  /** Lists one client may create per minute. */
+  listsPerMinute: 10,
+  /** Rooms that did not exist yet one client may open per minute. */
+  newRoomsPerMinute: 60,
 } as const;
 
 /** Error codes carried by `error` frames and HTTP error bodies. */
@@ -37,6 +52,7 @@ export const ErrorCode = {
   full: "full",
   methodNotAllowed: "method_not_allowed",
   internal: "internal_error",
+  timeout: "timeout",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -49,7 +49,20 @@ export type Quote = {
   time: number;
   /** A real feed has gone quiet past its heartbeat. */
   stale?: true;
+  /** Additive: the market's state at `time` for US stocks; `continuous` for crypto. */
+  session?: MarketSession;
+  /**
+   * Additive: the close of the last regular session, while a stock trades outside it (pre,
+   * post) or is closed; the extended-hours move is `price - regularClose`.
+   */
+  regularClose?: number;
+  /** Additive: the 52-week range, from daily candles. */
+  high52?: number;
+  low52?: number;
 };
+
+export const MARKET_SESSIONS = ["pre", "regular", "post", "closed", "continuous"] as const;
+export type MarketSession = (typeof MARKET_SESSIONS)[number];
 
 /** Exchanges whose public trade socket a ticker room opens itself (named in `FEEDS`). */
 export type ExchangeName = "coinbase" | "kraken" | "binance";

@@ -65,11 +65,12 @@ export type TickerClientMessage = v.InferOutput<typeof TickerClientMessageSchema
 // Push ingest
 
 /* @__NO_SIDE_EFFECTS__ */
-const positive = (what: string) =>
+const bounded = (what: string, max: number) =>
   v.pipe(
     v.number(`${what} must be a number`),
     v.finite(`${what} must be finite`),
     v.gtValue(0, `${what} must be positive`),
+    v.maxValue(max, `${what} must be at most ${max.toExponential().replace("+", "")}`),
   );
 
 export const TickSchema = /* @__PURE__ */ v.strictTuple(
@@ -79,8 +80,8 @@ export const TickSchema = /* @__PURE__ */ v.strictTuple(
       v.safeInteger("time must be whole epoch milliseconds"),
       v.minValue(0, "time must not be negative"),
     ),
-    positive("price"),
-    positive("size"),
+    bounded("price", LIMITS.pushMaxPrice),
+    bounded("size", LIMITS.pushMaxSize),
   ],
   "a tick is [time, price, size]",
 );

@@ -118,4 +118,31 @@ describe("applyEdit", () => {
       ok(applyEdit(less.list, { type: "add", symbol: "ONEMORE" }, "editor")).list.symbols,
     ).toHaveLength(50);
   });
+
+  it("adds a batch as one change: the new symbols in order, each once, at the index", () => {
+    const r = ok(
+      applyEdit(
+        list(["AAPL", "MSFT"], "Tech", 4),
+        { type: "add", symbols: ["NVDA", "MSFT", "AMD", "NVDA"], index: 1 },
+        "editor",
+      ),
+    );
+    expect(r.list.symbols).toEqual(["AAPL", "NVDA", "AMD", "MSFT"]);
+    expect(r.list.version).toBe(5);
+    const again = ok(applyEdit(r.list, { type: "add", symbols: ["AMD", "AAPL"] }, "editor"));
+    expect(again.changed).toBe(false);
+  });
+
+  it("refuses a batch that does not fit, applying none of it", () => {
+    const start = list(Array.from({ length: 48 }, (_, i) => `S${i}`));
+    const r = applyEdit(start, { type: "add", symbols: ["S0", "A", "B", "C"] }, "editor");
+    expect(r).toMatchObject({ ok: false, code: "full" });
+    expect(start.symbols).toHaveLength(48);
+    // Two new ones fit exactly; the one already there does not count.
+    const fits = ok(applyEdit(start, { type: "add", symbols: ["S0", "A", "B"] }, "editor"));
+    expect(fits.list.symbols).toHaveLength(50);
+    expect(applyEdit(start, { type: "add", symbols: ["A"] }, "viewer")).toMatchObject({
+      code: "forbidden",
+    });
+  });
 });

@@ -22,17 +22,24 @@ export function applyEdit(list: WatchlistView, edit: WatchlistEdit, role: Role):
   const { symbols } = list;
   switch (edit.type) {
     case "add": {
-      if (symbols.includes(edit.symbol)) return unchanged(list);
-      if (symbols.length >= LIMITS.watchlistSymbols) {
+      // One symbol or a batch: those not there yet, each once, in the order given, as one change.
+      const wanted = "symbols" in edit ? edit.symbols : [edit.symbol];
+      const fresh = [...new Set(wanted)].filter((s) => !symbols.includes(s));
+      if (fresh.length === 0) return unchanged(list);
+      if (symbols.length + fresh.length > LIMITS.watchlistSymbols) {
+        const room = LIMITS.watchlistSymbols - symbols.length;
         return {
           ok: false,
           code: ErrorCode.full,
-          message: `a list holds at most ${LIMITS.watchlistSymbols} symbols`,
+          message:
+            fresh.length === 1
+              ? `a list holds at most ${LIMITS.watchlistSymbols} symbols`
+              : `a list holds at most ${LIMITS.watchlistSymbols} symbols: ${fresh.length} new ones do not fit in the ${room} places left, so none were added`,
         };
       }
       const at = Math.min(edit.index ?? symbols.length, symbols.length);
       return changed(list, {
-        symbols: [...symbols.slice(0, at), edit.symbol, ...symbols.slice(at)],
+        symbols: [...symbols.slice(0, at), ...fresh, ...symbols.slice(at)],
       });
     }
     case "remove": {

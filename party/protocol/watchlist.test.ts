@@ -1,6 +1,12 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { CreateWatchlistSchema, parseFrame, WatchlistClientMessageSchema } from "./index.ts";
+import {
+  CreateWatchlistSchema,
+  DisplayNameSchema,
+  isGuessableWatchlistId,
+  parseFrame,
+  WatchlistClientMessageSchema,
+} from "./index.ts";
 
 describe("watchlist frames", () => {
   const parse = (frame: unknown) =>
@@ -19,6 +25,11 @@ describe("watchlist frames", () => {
       { type: "focus", symbol: "AAPL" },
       { type: "focus", symbol: null },
       { type: "ping", ref: "x" },
+      { type: "add", symbols: ["AAPL", "MSFT"] },
+      { type: "add", symbols: ["AAPL"], index: 2, ref: "b" },
+      { type: "auth", key: "Zm9vYmFyYmF6cXV4cXV1eA" },
+      { type: "rotate" },
+      { type: "rotate", ref: "r" },
     ]) {
       expect(parse(frame).ok, JSON.stringify(frame)).toBe(true);
     }
@@ -42,6 +53,16 @@ describe("watchlist frames", () => {
     [{ type: "add", symbol: "AAPL", ref: "r".repeat(65) }, "ref"],
     [{ type: "delete", symbol: "AAPL" }, 'unknown message type "delete"'],
     [{ symbol: "AAPL" }, "no type"],
+    [{ type: "add", symbols: [] }, "empty"],
+    [{ type: "add", symbols: ["AAPL", "msft"] }, "use MSFT"],
+    [{ type: "add", symbols: Array.from({ length: 51 }, (_, i) => `S${i}`) }, "50"],
+    [{ type: "add", symbols: "AAPL" }, "array"],
+    [{ type: "add", symbol: "AAPL", symbols: ["MSFT"] }, "not both"],
+    [{ type: "auth" }, "key"],
+    [{ type: "auth", key: "" }, "empty"],
+    [{ type: "auth", key: "k".repeat(129) }, "long"],
+    [{ type: "rename", name: "\u202Eecila\u200B" }, "bidirectional"],
+    [{ type: "rename", name: "Tab\tin" }, "control"],
   ])("refuses %j with a message about %s", (frame, words) => {
     const r = parse(frame);
     expect(r.ok).toBe(false);
@@ -60,5 +81,65 @@ describe("watchlist frames", () => {
       false,
     );
     expect(v.safeParse(CreateWatchlistSchema, []).success).toBe(false);
+    expect(v.safeParse(CreateWatchlistSchema, { name: "Tech\u200B" }).success).toBe(false);
+  });
+});
+
+describe("names", () => {
+  const display = (name: string) => v.safeParse(DisplayNameSchema, name);
+
+  it("normalises display names to NFC", () => {
+    const parsed = display("Zoe\u0301");
+    expect(parsed.success && parsed.output).toBe("Zo\u00e9");
+  });
+
+  it.each([
+    ["a right-to-left override and a zero-width space", "\u202Eecila\u200B"],
+    ["a control character", "Ann\u0007"],
+    ["a newline inside", "Ann\nBen"],
+    ["a left-to-right mark", "Ann\u200E"],
+    ["a right-to-left mark", "Ann\u200F"],
+    ["an Arabic letter mark", "Ann\u061C"],
+    ["an isolate", "\u2066Ann\u2069"],
+    ["a zero-width joiner", "A\u200Dnn"],
+    ["a word joiner", "A\u2060nn"],
+    ["a byte-order mark inside", "A\uFEFFnn"],
+    ["a lone surrogate", "Ann\uD800"],
+  ])("refuses a name with %s", (_why, name) => {
+    const parsed = display(name);
+    expect(parsed.success).toBe(false);
+  });
+
+  it("keeps names in any script, emoji and markup as plain text", () => {
+    for (const name of ["Zoë", "محمد", "山田", "Ann 🚀", "<b>Ann</b>"]) {
+      expect(display(name).success, name).toBe(true);
+    }
+  });
+});
+
+describe("isGuessableWatchlistId", () => {
+  it.each([
+    "aaaaaaaaaaaaaaaa",
+    "abababababababab",
+    "0000000000000001",
+    "abcdeabcdeabcdea",
+    "abcdefabcdefabcdef",
+    "abcdefghijklmnop",
+    "ponmlkjihgfedcba",
+    "0123456789ABCDEF",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcde",
+  ])("refuses %s", (id) => {
+    expect(isGuessableWatchlistId(id)).toBe(true);
+  });
+
+  it("accepts random ids", () => {
+    for (const id of ["Qx7pV2mLk9RtZ3wNc8bJ4h", "aZ09_-aZ09_-aZ09x", "abcdefghijklmnoq"]) {
+      expect(isGuessableWatchlistId(id), id).toBe(false);
+    }
+    for (let i = 0; i < 500; i++) {
+      const bytes = crypto.getRandomValues(new Uint8Array(12));
+      const id = Buffer.from(bytes).toString("base64url");
+      expect(isGuessableWatchlistId(id), id).toBe(false);
+    }
   });
 });

@@ -4,6 +4,7 @@
  * and `party/watchlist.ts`) implement it over their runtime; the unit tests implement it over
  * plain memory (`tests/helpers/fake-room.ts`). A core never imports a platform module.
  */
+import type { PartyName } from "./route.ts";
 
 /** One client socket. Its state survives hibernation; everything else about it is the runtime's. */
 export interface Conn<S = unknown> {
@@ -43,6 +44,19 @@ export interface RoomHost<S = unknown> {
   readonly storage: RoomStorage;
   /** Open sockets, optionally only those carrying `tag` (tags are set when a socket connects). */
   connections(tag?: string): Iterable<Conn<S>>;
+  /**
+   * Another room of this server, to send it a request directly (never through the edge, so
+   * headers the edge strips reach it: `alert-link.ts`). Only path, query, method, headers and
+   * body of the request count. Under `partykit dev` it cannot be reached inside an alarm of a
+   * room that woke for that alarm: the request fails, and is retried later. Absent where the
+   * platform offers none (some test hosts); a core treats that as a failed request.
+   */
+  room?(party: PartyName, id: string): RoomStub;
+}
+
+/** What a room can do with another room. */
+export interface RoomStub {
+  fetch(req: Request): Promise<Response>;
 }
 
 /** A setting as a non-empty string, or undefined. */

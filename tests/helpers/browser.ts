@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { ROOT } from "../../scripts/settings.ts";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -44,4 +44,48 @@ export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** A frame on one of a page's sockets, as the browser sent or received it. */
+export type WireFrame = { url: string; at: number; data: Record<string, unknown> };
+
+/** Everything a page asked of the network: what a server could see, and could log. */
+export type Traffic = {
+  /** Every HTTP request (documents, scripts, fetches) with its headers. */
+  requests: { url: string; headers: Record<string, string> }[];
+  /** Every WebSocket the page opened, by URL. */
+  sockets: string[];
+  sent: WireFrame[];
+  received: WireFrame[];
+};
+
+/** Records a page's traffic from now on. Frames that are not JSON objects are left out. */
+export function recordTraffic(page: Page): Traffic {
+  const traffic: Traffic = { requests: [], sockets: [], sent: [], received: [] };
+  const frame = (url: string, payload: string | Buffer): WireFrame | null => {
+    try {
+      const data = JSON.parse(String(payload)) as unknown;
+      return typeof data === "object" && data !== null
+        ? { url, at: Date.now(), data: data as Record<string, unknown> }
+        : null;
+    } catch {
+      return null;
+    }
+  };
+  page.on("request", (request) => {
+    traffic.requests.push({ url: request.url(), headers: request.headers() });
+  });
+  page.on("websocket", (ws) => {
+    const url = ws.url();
+    traffic.sockets.push(url);
+    ws.on("framesent", ({ payload }) => {
+      const f = frame(url, payload);
+      if (f) traffic.sent.push(f);
+    });
+    ws.on("framereceived", ({ payload }) => {
+      const f = frame(url, payload);
+      if (f) traffic.received.push(f);
+    });
+  });
+  return traffic;
 }

@@ -12,7 +12,8 @@
  */
 import { serialize } from "node:v8";
 import { vi } from "vitest";
-import type { Conn, RoomHost, RoomStorage } from "../../party/rooms/host.ts";
+import type { Conn, RoomHost, RoomStorage, RoomStub } from "../../party/rooms/host.ts";
+import type { PartyName } from "../../party/rooms/route.ts";
 import type { Clock } from "../../party/rooms/ticker/clock.ts";
 
 /** Durable Object limits (Cloudflare's documented values). */
@@ -204,6 +205,7 @@ export class FakeConnection<S = unknown> implements Conn<S> {
   readyState = OPEN;
   /** Every frame the room sent, with the (fake) time it was sent. */
   readonly sent: { at: number; text: string }[] = [];
+  /** The first close, as the client saw it; the room answering a close is not another one. */
   closedWith: { code?: number; reason?: string } | null = null;
   private attachment: unknown = null;
 
@@ -232,7 +234,7 @@ export class FakeConnection<S = unknown> implements Conn<S> {
 
   close(code?: number, reason?: string): void {
     this.readyState = CLOSED;
-    this.closedWith = { code, reason };
+    this.closedWith ??= { code, reason };
   }
 
   /** Parsed frames, optionally only those sent from index `from` on. */
@@ -245,11 +247,26 @@ export class FakeConnection<S = unknown> implements Conn<S> {
   }
 }
 
+/** A request a room sent to another room, as that room got it, and the status it answered. */
+export type SentToRoom = {
+  party: PartyName;
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+  /** The status answered; null when the request failed without an answer. */
+  status: number | null;
+};
+
+/** How the other rooms answer: a response, or a throw (no answer). */
+export type RoomAnswer = (sent: Omit<SentToRoom, "status">) => Response | Promise<Response>;
+
 /** The hooks a room core offers its runtime (the ticker's `TickerCore`, say). */
 export interface RoomCore<S> {
   start(): Promise<void>;
-  tags?(url: string): string[];
-  connect(conn: Conn<S>, url: string): Promise<void>;
+  tags?(req: Request): string[];
+  connect(conn: Conn<S>, req: Request): Promise<void>;
   close(conn: Conn<S>): Promise<void>;
   alarm(): Promise<void>;
 }
@@ -265,6 +282,14 @@ export class FakeRoom<S = unknown> implements RoomHost<S> {
   private readonly conns: FakeConnection<S>[] = [];
   private inAlarm = false;
   private nextId = 0;
+  /** Every request the core sent to another room (`room()`), in order. */
+  readonly sentToRooms: SentToRoom[] = [];
+  /** How the other rooms answer; by default a list room taking a firing. */
+  answerRoom: RoomAnswer = () =>
+    new Response(JSON.stringify({ status: "fired" }), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
 
   constructor(id: string, options: { storage?: FakeStorage; env?: Record<string, unknown> } = {}) {
     this.roomId = id;
@@ -284,16 +309,54 @@ export class FakeRoom<S = unknown> implements RoomHost<S> {
     return this.conns.filter((c) => c.open && (tag === undefined || c.tags.includes(tag)));
   }
 
+  /** Another room, recorded: `sentToRooms` keeps each request, `answerRoom` answers it. */
+  room(party: PartyName, id: string): RoomStub {
+    return {
+      fetch: async (req: Request): Promise<Response> => {
+        const text = await req.text();
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // Kept as text.
+        }
+        const sent = {
+          party,
+          id,
+          method: req.method,
+          url: req.url,
+          headers: Object.fromEntries(req.headers),
+          body,
+        };
+        const record: SentToRoom = { ...sent, status: null };
+        this.sentToRooms.push(record);
+        const res = await this.answerRoom(sent);
+        record.status = res.status;
+        return res;
+      },
+    };
+  }
+
   // -------------------------------------------------------------------------------------------
   // The runtime's side
 
-  /** Opens a socket to `core` at `path` (with its query), as the runtime would. */
-  async connect(core: RoomCore<S>, path: string): Promise<FakeConnection<S>> {
+  /**
+   * Opens a socket to `core` at `path` (with its query), as the runtime would, with the upgrade
+   * request's extra `headers` (the edge's, say). A socket the core closes as it connects is
+   * then closed for the core too, as the runtime tells it.
+   */
+  async connect(
+    core: RoomCore<S>,
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<FakeConnection<S>> {
     const conn = new FakeConnection<S>(`conn-${++this.nextId}`, `http://localhost${path}`);
-    const userTags = core.tags?.(conn.uri) ?? [];
+    const req = upgradeRequest(path, headers);
+    const userTags = core.tags?.(req) ?? [];
     conn.tags = [conn.id, ...userTags.filter((t) => t !== conn.id)];
     this.conns.push(conn);
-    await core.connect(conn, conn.uri);
+    await core.connect(conn, req);
+    if (!conn.open) await core.close(conn);
     return conn;
   }
 
@@ -336,6 +399,11 @@ export class FakeRoom<S = unknown> implements RoomHost<S> {
     }
     await vi.advanceTimersByTimeAsync(Math.max(0, end - Date.now()));
   }
+}
+
+/** A WebSocket upgrade request for `path`, as a room gets it. */
+export function upgradeRequest(path: string, headers: Record<string, string> = {}): Request {
+  return new Request(`http://localhost${path}`, { headers: { upgrade: "websocket", ...headers } });
 }
 
 /**

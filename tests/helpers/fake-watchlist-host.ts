@@ -5,7 +5,8 @@
  * fields are gone, its storage and its sockets (with their state) are not.
  */
 import { serialize } from "node:v8";
-import type { Conn, RoomHost } from "../../party/rooms/host.ts";
+import type { Conn, RoomHost, RoomStub } from "../../party/rooms/host.ts";
+import type { PartyName } from "../../party/rooms/route.ts";
 import { FakeStorage } from "./fake-room.ts";
 
 /** The runtime's limit on a socket's serialised attachment. */
@@ -34,8 +35,9 @@ export class FakeSocket<S> implements Conn<S> {
   constructor(
     readonly id: string,
     readonly uri: string,
+    tags: readonly string[] = [],
   ) {
-    this.tags = [id];
+    this.tags = [id, ...tags];
   }
 
   get state(): S | null {
@@ -82,9 +84,34 @@ export class FakeSocket<S> implements Conn<S> {
   }
 }
 
+/** A request one room sent another, as the other room got it. */
+export type RoomCall = {
+  party: PartyName;
+  id: string;
+  method: string;
+  /** Path and query. */
+  path: string;
+  headers: Headers;
+  body: string;
+};
+
+/** How the other rooms answer: a response, or a thrown error for one that cannot be reached. */
+export type RoomAnswer = (call: RoomCall) => Response | Promise<Response>;
+
+/** What a room without a handler for the request answers today: 405, as a ticker room does. */
+export const NOT_YET: RoomAnswer = () =>
+  new Response(JSON.stringify({ error: { code: "method_not_allowed", message: "not here" } }), {
+    status: 405,
+    headers: { "content-type": "application/json" },
+  });
+
 export class FakeHost<S> implements RoomHost<S> {
   readonly storage: FakeHostStorage;
   readonly env: Record<string, unknown>;
+  /** Every request sent to another room, in order. */
+  readonly calls: RoomCall[] = [];
+  /** The other rooms' answers; a test replaces it (to wire a real core in, say). */
+  answer: RoomAnswer = NOT_YET;
   private readonly sockets: FakeSocket<S>[] = [];
   private nextId = 0;
 
@@ -96,13 +123,41 @@ export class FakeHost<S> implements RoomHost<S> {
     this.env = options.env ?? {};
   }
 
+  room(party: PartyName, id: string): RoomStub {
+    return {
+      fetch: async (req: Request): Promise<Response> => {
+        const url = new URL(req.url);
+        const call: RoomCall = {
+          party,
+          id,
+          method: req.method,
+          path: `${url.pathname}${url.search}`,
+          headers: new Headers(req.headers),
+          body: await req.text(),
+        };
+        this.calls.push(call);
+        return this.answer(call);
+      },
+    };
+  }
+
+  /** The calls to the ticker rooms, their bodies parsed. */
+  tickerCalls<T = unknown>(): (RoomCall & { json: T })[] {
+    return this.calls
+      .filter((c) => c.party === "ticker")
+      .map((c) => ({ ...c, json: JSON.parse(c.body) as T }));
+  }
+
   connections(tag?: string): Iterable<FakeSocket<S>> {
     return this.sockets.filter((s) => s.open && (tag === undefined || s.tags.includes(tag)));
   }
 
-  /** The runtime accepts a socket at `path`: it is among the connections before the room hears. */
-  accept(path: string): FakeSocket<S> {
-    const socket = new FakeSocket<S>(`conn-${++this.nextId}`, `http://localhost${path}`);
+  /**
+   * The runtime accepts a socket at `path`, with the tags the room gave it: it is among the
+   * connections before the room hears.
+   */
+  accept(path: string, tags: readonly string[] = []): FakeSocket<S> {
+    const socket = new FakeSocket<S>(`conn-${++this.nextId}`, `http://localhost${path}`, tags);
     this.sockets.push(socket);
     return socket;
   }

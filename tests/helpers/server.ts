@@ -28,7 +28,10 @@ const TSX_BIN = join(ROOT, "node_modules/.bin/tsx");
 
 export type StartOptions = {
   /** Room settings (`INGEST_TOKEN`, ...). Only these reach the rooms: the caller's own
-   * environment does not, so a developer's exported token cannot change what a test sees. */
+   * environment does not, so a developer's exported token cannot change what a test sees.
+   * Every test client comes from one address, so budgets are off (`BUDGETS=off`) unless a
+   * test that is about them switches them on; and simulated stocks trade around the clock
+   * (`SIM_SESSIONS=off`), so that no test depends on the hour it runs at. */
   env?: Record<string, string>;
   /** Storage dir to use (kept); by default a fresh temp dir, removed by `dispose`. */
   persist?: string;
@@ -74,7 +77,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const persist = options.persist ?? (await mkdtemp(join(tmpdir(), "tickerroom-it-")));
   // partykit serves dist/ beside the rooms; `npm test` builds it, a bare run may not have.
   if (!existsSync(join(ROOT, "dist"))) mkdirSync(join(ROOT, "dist"));
-  const env = options.env ?? {};
+  const env = { BUDGETS: "off", SIM_SESSIONS: "off", ...options.env };
   const runtime = options.runtime ?? RUNTIME;
   const log = new OutputLog();
   let child: ChildProcess | null = null;

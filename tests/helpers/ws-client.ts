@@ -159,12 +159,23 @@ export class WsClient {
 }
 
 /** What a refused upgrade looked like: the HTTP status and body instead of a socket. */
-export type Refusal = { opened: false; status: number; body: unknown } | { opened: true };
+export type Refusal =
+  | {
+      opened: false;
+      status: number;
+      body: unknown;
+      headers: Record<string, string | string[] | undefined>;
+    }
+  | { opened: true };
 
 /** Tries an upgrade that should be refused; reports the HTTP answer, or that a socket opened. */
-export function tryUpgrade(url: string, timeoutMs = 5000): Promise<Refusal> {
+export function tryUpgrade(
+  url: string,
+  timeoutMs = 5000,
+  headers: Record<string, string> = {},
+): Promise<Refusal> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, { headers });
     const timer = setTimeout(() => {
       socket.terminate();
       reject(new Error(`no answer to the upgrade on ${url} within ${timeoutMs} ms`));
@@ -182,7 +193,8 @@ export function tryUpgrade(url: string, timeoutMs = 5000): Promise<Refusal> {
         clearTimeout(timer);
         socket.terminate();
         const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ opened: false, status: res.statusCode ?? 0, body: parseJson(text) });
+        const status = res.statusCode ?? 0;
+        resolve({ opened: false, status, body: parseJson(text), headers: res.headers });
       });
     });
   });

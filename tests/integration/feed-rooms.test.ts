@@ -242,8 +242,13 @@ describe("frames and costs", () => {
     ticks: number;
     subscribers: number;
   };
+  // The counters need the ingest token.
   const statsOf = async (symbol: string) =>
-    (await (await fetch(`${server.url}/parties/ticker/${symbol}?stats`)).json()) as Stats;
+    (await (
+      await fetch(`${server.url}/parties/ticker/${symbol}?stats`, {
+        headers: { authorization: "Bearer t" },
+      })
+    ).json()) as Stats;
 
   it("folds a burst of trades into shared frames, and sends a lone trade after a quiet spell at once", async () => {
     const { client, snapshot } = await watch("XRP-USDT");

@@ -91,7 +91,7 @@ describe("npm start", () => {
   });
 
   it("keeps its sockets when a file in the checkout changes", async () => {
-    const client = await WsClient.connect(`ws://127.0.0.1:${port}/parties/ticker/MSFT`);
+    const client = await WsClient.connect(`ws://127.0.0.1:${port}/parties/ticker/ETH-USD`);
     try {
       await client.nextOf("snapshot", 10_000);
       // What the benchmark does when it writes its results.

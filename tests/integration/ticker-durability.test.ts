@@ -56,20 +56,25 @@ async function watch(server: TestServer, symbol: string, forMs: number): Promise
   return seq;
 }
 
-/** Completed one-minute candles (all but the newest) and ticks held by both snapshots agree. */
+/**
+ * Whole one-minute candles (all but the newest, still open, and the oldest, which the 24-hour
+ * window cuts at a time of its own on each server) and ticks held by both snapshots agree.
+ */
 function expectSameMarket(x: Snapshot, y: Snapshot): void {
   const completed = (s: Snapshot) =>
-    new Map(s.candles.slice(0, -1).map((c): [number, Candle] => [c[0], c]));
+    new Map(s.candles.slice(1, -1).map((c): [number, Candle] => [c[0], c]));
+  const cx = completed(x);
   const cy = completed(y);
   let candles = 0;
-  for (const [start, candle] of completed(x)) {
+  for (const [start, candle] of cx) {
     const other = cy.get(start);
     if (!other) continue;
     candles++;
     expect(candle, `candle of ${new Date(start).toISOString()}`).toEqual(other);
   }
-  // Both hold most of the same day.
-  expect(candles).toBeGreaterThan(1000);
+  // Both hold most of the same day (a simulated day has minutes without trades).
+  expect(candles).toBeGreaterThan(0.9 * Math.min(cx.size, cy.size));
+  expect(candles).toBeGreaterThan(600);
 
   const ty = new Map(y.ticks.map((t): [number, Tick] => [t[0], t]));
   let ticks = 0;

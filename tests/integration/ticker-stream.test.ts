@@ -1,7 +1,7 @@
 /**
  * A ticker room over a real WebSocket: the snapshot that opens every connection, the live
  * `ticks` stream in full mode, the throttled `quote` stream, and how the room answers frames
- * it does not understand, oversized frames and floods.
+ * it does not understand, oversized frames, bursts and floods.
  */
 import { isDeepStrictEqual } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -233,38 +233,59 @@ describe("client frames", () => {
     }
   });
 
-  it("answers more than 20 frames in a second with rate_limited and keeps the socket", async () => {
+  it("lets a burst of 40 frames through and refuses the rest with rate_limited, keeping the socket", async () => {
     const symbol = "RATELIMIT";
     const client = await connect(symbol);
     await snapshotOf(client, symbol);
-    for (let i = 0; i < 25; i++) client.send(JSON.stringify({ type: "nonsense", i }));
-    await client.next(
-      (data) => isType(data, "error") && data.code === "rate_limited",
-      3000,
-      "rate_limited error",
-    );
-    const errors = client.all("error");
-    expect(errors.every((e) => e.code === "bad_message" || e.code === "rate_limited")).toBe(true);
+    for (let i = 0; i < 100; i++) client.send(JSON.stringify({ type: "ping", ref: `p${i}` }));
+    await answersTo(client, 100);
+    const refused = rateLimited(client);
+    // 40 at once, then 20 a second: a burst of 100 gets 60 refusals, fewer if the room took
+    // its time reading them.
+    expect(refused).toBeLessThanOrEqual(60);
+    expect(refused).toBeGreaterThanOrEqual(55);
+    expect(client.all("pong")).toHaveLength(100 - refused);
+    expect(client.all("pong")[0]?.ref).toBe("p0");
     await nextTicks(client, symbol);
     expect(client.isOpen).toBe(true);
   });
 
-  it("closes a flooding connection with 1008 and leaves the others alone", async () => {
+  it("closes a connection with 1008 only after more than 100 refusals, and leaves the others alone", async () => {
     const symbol = "FLOOD";
     const bystander = await connect(symbol);
     await snapshotOf(bystander, symbol);
     const flooder = await connect(symbol);
     await snapshotOf(flooder, symbol);
-    for (let i = 0; i < 200 && flooder.isOpen; i++) flooder.send(JSON.stringify({ type: "x", i }));
+    for (let i = 0; i < 100; i++) flooder.send(JSON.stringify({ type: "ping" }));
+    await answersTo(flooder, 100);
+    expect(rateLimited(flooder)).toBeGreaterThan(50);
+    expect(flooder.isOpen, "open after a burst of 100").toBe(true);
+
+    for (let i = 0; i < 200 && flooder.isOpen; i++) flooder.send(JSON.stringify({ type: "ping" }));
     const closed = await Promise.race([
       flooder.closed,
       new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000)),
     ]);
     expect(closed?.code, "close code after a flood").toBe(1008);
+    // Every refusal before the 101st was answered; the 101st closed the connection.
+    expect(rateLimited(flooder)).toBe(100);
     await nextTicks(bystander, symbol);
     expect(bystander.isOpen).toBe(true);
   });
 });
+
+/** Waits until the room has answered `count` frames (pongs and errors). */
+async function answersTo(client: WsClient, count: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (client.all("pong").length + client.all("error").length < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} answers within 5 s`);
+    await client.next((data) => isType(data, "pong") || isType(data, "error"), 5000, "answer");
+  }
+}
+
+function rateLimited(client: WsClient): number {
+  return client.all("error").filter((e) => e.code === "rate_limited").length;
+}
 
 /** A JSON frame the room does not understand, exactly `bytes` long. */
 function paddedFrame(bytes: number): string {

@@ -5,6 +5,7 @@
  * alarm chain, batched writes, and nothing at all while nobody watches.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { type AlertWhen, evaluate } from "../../party/market/alerts.ts";
 import { Simulator } from "../../party/market/simulator.ts";
 import type {
   Candle,
@@ -14,7 +15,13 @@ import type {
   TickerServerMessage,
   TicksMessage,
 } from "../../party/protocol/index.ts";
-import { type TickerConnState, TickerCore } from "../../party/rooms/ticker/core.ts";
+import {
+  type AlertFired,
+  type AlertSet,
+  INTERNAL_HEADER,
+  type LinkedAlert,
+} from "../../party/rooms/alert-link.ts";
+import { ALERT_WALK_MS, type TickerConnState, TickerCore } from "../../party/rooms/ticker/core.ts";
 import { type FakeConnection, FakeRoom, FakeStorage } from "../helpers/fake-room.ts";
 
 const START = Date.UTC(2026, 9, 14, 15, 7, 23, 417);
@@ -456,5 +463,263 @@ describe("the stand-in runtime", () => {
     const readsId = { start: async () => {}, alarm: async () => void room.id };
     await expect(room.fireAlarm(readsId)).rejects.toThrow(/Party\.id/);
     expect(room.id).toBe(SYMBOL);
+  });
+});
+
+describe("shared alerts in a ticker room", () => {
+  const PUSHED = "ALRT";
+  const LIST = "list-0123456789abcdef";
+  const TOKEN = "alert-token";
+  const base = `http://localhost/parties/ticker/${PUSHED}`;
+
+  function pushRoom(storage?: FakeStorage) {
+    const room = new FakeRoom<TickerConnState>(PUSHED, {
+      env: { INGEST_TOKEN: TOKEN },
+      ...(storage ? { storage } : {}),
+    });
+    const core = new TickerCore(room);
+    const push = async (...prices: number[]) => {
+      const ticks = prices.map((p, i): Tick => [Date.now() + i, p, 1]);
+      const res = await core.request(
+        new Request(base, {
+          method: "POST",
+          headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+          body: JSON.stringify({ ticks }),
+        }),
+      );
+      expect(res.status).toBe(200);
+      vi.setSystemTime(Date.now() + 1000);
+      await vi.advanceTimersByTimeAsync(0);
+      return ticks;
+    };
+    return { room, core, storage: room.storage, push };
+  }
+
+  function arm(
+    core: TickerCore,
+    set: AlertSet,
+    options: { internal?: boolean; symbol?: string } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (options.internal ?? true) headers[INTERNAL_HEADER] = "1";
+    return core.request(
+      new Request(`http://localhost/parties/ticker/${options.symbol ?? PUSHED}?alerts`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(set),
+      }),
+    );
+  }
+
+  const alert = (id: string, when: AlertWhen, value: number): LinkedAlert => ({
+    id,
+    when,
+    value,
+    armedAt: Date.now(),
+  });
+
+  const firings = (room: FakeRoom<TickerConnState>) =>
+    room.sentToRooms.filter((r) => r.party === "watchlist" && r.url.endsWith("?fired"));
+
+  it("arms a list's set, fires once on the crossing tick and delivers it to the list", async () => {
+    const { room, core, storage, push } = pushRoom();
+    await core.start();
+    await push(10);
+    const res = await arm(core, { list: LIST, seq: 1, armed: [alert("a1", "above", 11)] });
+    expect(res.status).toBe(200);
+    expect(storage.peek<{ seq: number; armed: LinkedAlert[] }>(`alerts:${LIST}`)?.armed).toEqual([
+      expect.objectContaining({ id: "a1", when: "above", value: 11 }),
+    ]);
+
+    await push(10.5);
+    expect(firings(room)).toEqual([]);
+    const [crossing] = await push(11.25, 11.5);
+    const sent = firings(room);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.id).toBe(LIST);
+    expect(sent[0]?.headers[INTERNAL_HEADER]).toBe("1");
+    expect(sent[0]?.body).toEqual({
+      alertId: "a1",
+      symbol: PUSHED,
+      price: 11.25,
+      time: crossing?.[0] as number,
+    } satisfies AlertFired);
+    // Delivered: the outbox is empty, and the alert is no longer armed for the list.
+    expect(storage.keys().filter((k) => k.startsWith("outbox:"))).toEqual([]);
+    expect(storage.peek<{ armed: LinkedAlert[] }>(`alerts:${LIST}`)?.armed).toEqual([]);
+
+    await push(10, 12, 10, 12);
+    expect(firings(room)).toHaveLength(1);
+    // The same set again (a retry of the list) re-arms nothing.
+    await arm(core, { list: LIST, seq: 1, armed: [alert("a1", "above", 11)] });
+    await push(10, 12);
+    expect(firings(room)).toHaveLength(1);
+  });
+
+  it("stores the firing and its disarming in one batch, before it is sent", async () => {
+    const { room, core, storage, push } = pushRoom();
+    await core.start();
+    await push(10);
+    await arm(core, { list: LIST, seq: 1, armed: [alert("a1", "below", 9)] });
+    let seenStored: boolean | null = null;
+    room.answerRoom = () => {
+      seenStored =
+        storage.peek(`outbox:${LIST}:a1`) !== undefined &&
+        (storage.peek<{ armed: LinkedAlert[] }>(`alerts:${LIST}`)?.armed.length ?? -1) === 0;
+      return Response.json({ status: "fired" });
+    };
+    const puts = storage.counts.puts;
+    await push(8.5);
+    expect(seenStored).toBe(true);
+    // The push and the firing went in the same batch of writes as the ticks.
+    expect(storage.counts.puts - puts).toBeLessThanOrEqual(2);
+  });
+
+  it("keeps a firing whose delivery failed and retries it on its alarm until delivered", async () => {
+    const { room, core, storage, push } = pushRoom();
+    await core.start();
+    await push(10);
+    await arm(core, { list: LIST, seq: 1, armed: [alert("a1", "above", 11)] });
+    let failing = 2;
+    room.answerRoom = () => {
+      if (failing-- > 0) return new Response("down", { status: 503 });
+      return Response.json({ status: "fired" });
+    };
+    await push(12);
+    expect(firings(room).map((f) => f.status)).toEqual([503]);
+    expect(storage.peek(`outbox:${LIST}:a1`)).toBeDefined();
+    const alarm = storage.alarmTime;
+    expect(alarm).not.toBeNull();
+    expect((alarm as number) - Date.now()).toBeLessThanOrEqual(2000);
+
+    await room.advance(core, 2000);
+    expect(firings(room).map((f) => f.status)).toEqual([503, 503]);
+    await room.advance(core, 5000);
+    expect(firings(room).map((f) => f.status)).toEqual([503, 503, 200]);
+    expect(storage.peek(`outbox:${LIST}:a1`)).toBeUndefined();
+    // Nothing left to retry: no alarm in a push room nobody watches.
+    expect(storage.alarmTime).toBeNull();
+    expect(new Set(firings(room).map((f) => JSON.stringify(f.body))).size).toBe(1);
+  });
+
+  it("after a restart neither fires again nor loses a firing that was not delivered", async () => {
+    const storage = new FakeStorage();
+    const first = pushRoom(storage);
+    await first.core.start();
+    await first.push(10);
+    await arm(first.core, {
+      list: LIST,
+      seq: 1,
+      armed: [alert("a1", "above", 11), alert("a2", "above", 20)],
+    });
+    first.room.answerRoom = () => {
+      throw new Error("no answer");
+    };
+    const [crossing] = await first.push(11.5);
+    expect(firings(first.room)).toHaveLength(1);
+    expect(storage.peek(`outbox:${LIST}:a1`)).toBeDefined();
+
+    // The instance is gone (a crash): a new one over the same storage.
+    evictTimers();
+    const second = pushRoom(storage);
+    await second.core.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(firings(second.room).map((f) => f.body)).toEqual([
+      { alertId: "a1", symbol: PUSHED, price: 11.5, time: crossing?.[0] },
+    ]);
+    expect(storage.peek(`outbox:${LIST}:a1`)).toBeUndefined();
+    // a1 stays fired; a2 is still armed, counting from the last price.
+    await second.push(10, 12, 21);
+    expect(firings(second.room).map((f) => (f.body as AlertFired).alertId)).toEqual(["a1", "a2"]);
+
+    evictTimers();
+    const third = pushRoom(storage);
+    await third.core.start();
+    await third.push(10, 30);
+    expect(firings(third.room)).toEqual([]);
+  });
+
+  it("refuses a set from outside, and changes nothing", async () => {
+    const { core, storage } = pushRoom();
+    const res = await arm(
+      core,
+      { list: LIST, seq: 1, armed: [alert("a1", "above", 11)] },
+      { internal: false },
+    );
+    expect(res.status).toBe(403);
+    expect(storage.keys()).toEqual([]);
+    expect(storage.counts.puts).toBe(0);
+    expect(storage.alarmTime).toBeNull();
+  });
+
+  it("ignores an older set, and refuses more than the symbol's limit across lists", async () => {
+    const { core, push } = pushRoom();
+    await core.start();
+    await push(10);
+    await arm(core, { list: LIST, seq: 5, armed: [alert("a1", "above", 11)] });
+    const late = await arm(core, { list: LIST, seq: 4, armed: [] });
+    expect(((await late.json()) as { status: string }).status).toBe("ignored");
+    const full = Array.from({ length: 20 }, (_, i) => alert(`b${i}`, "above", 100 + i));
+    for (let n = 0; n < 49; n++) {
+      const list = `list-${String(n).padStart(16, "0")}`;
+      expect((await arm(core, { list, seq: 1, armed: full })).status).toBe(200);
+    }
+    // 1 + 49 × 20 = 981 armed: 20 more would be 1001.
+    const over = await arm(core, { list: `list-${"x".repeat(16)}`, seq: 1, armed: full });
+    expect(over.status).toBe(409);
+    expect(((await over.json()) as { error: { code: string } }).error.code).toBe("conflict");
+  });
+
+  it("does nothing at all in a room with neither alerts nor subscribers", async () => {
+    const room = new FakeRoom<TickerConnState>(SYMBOL);
+    const core = new TickerCore(room);
+    await core.start();
+    const snap = await core.request(new Request(`http://localhost/parties/ticker/${SYMBOL}`));
+    expect(snap.status).toBe(200);
+    await room.advance(core, 10 * MIN);
+    expect(room.storage.counts).toEqual(new FakeStorage().counts);
+    expect(room.storage.alarmTime).toBeNull();
+    expect(room.sentToRooms).toEqual([]);
+  });
+
+  it("fires in a simulated room nobody watches, on its alarm, at the true crossing tick", async () => {
+    const sim = new Simulator(SYMBOL);
+    const room = new FakeRoom<TickerConnState>(SYMBOL);
+    const core = new TickerCore(room);
+    await core.start();
+    const armedAt = Date.now();
+    const span = 5 * MIN;
+    const before = sim.lastTickAt(armedAt)[1];
+    const ticks = sim.ticksBetween(armedAt, armedAt + span);
+    const high = Math.max(...ticks.map((t) => t[1]));
+    const low = Math.min(...ticks.map((t) => t[1]));
+    const rising = high - before > before - low;
+    const when: AlertWhen = rising ? "above" : "below";
+    const value = rising ? (before + high) / 2 : (before + low) / 2;
+    const expected = evaluate(
+      [{ rule: { id: "s1", symbol: SYMBOL, when, value }, before }],
+      ticks,
+      () => 0,
+    ).fired;
+    expect(expected).toHaveLength(1);
+
+    const res = await arm(
+      core,
+      { list: LIST, seq: 1, armed: [{ id: "s1", when, value, armedAt }] },
+      { symbol: SYMBOL },
+    );
+    expect(res.status).toBe(200);
+    // No room was created for it: only the alerts are stored, and an alarm set to walk them.
+    expect(room.storage.keys().sort()).toEqual(["alerts-at", `alerts:${LIST}`]);
+    expect(room.storage.alarmTime).toBe(armedAt + ALERT_WALK_MS);
+
+    await room.advance(core, span + ALERT_WALK_MS);
+    const sent = firings(room);
+    expect(sent.map((f) => f.body)).toEqual([
+      { alertId: "s1", symbol: SYMBOL, price: expected[0]?.price, time: expected[0]?.time },
+    ]);
+    // Nothing armed any more: the alarm chain stops.
+    expect(room.storage.alarmTime).toBeNull();
+    expect(room.storage.keys().some((k) => k === "meta" || k.startsWith("c:"))).toBe(false);
   });
 });

@@ -6,26 +6,50 @@
  *
  * Everything in fields is a cache that `start` rebuilds from storage after a wake-up. The room
  * keeps its symbol in storage, since some runtimes cannot say the room id inside an alarm.
+ *
+ * Reads never create a room: a snapshot of a room nobody has watched or pushed to is computed
+ * in memory and not stored. A room is stored when someone first connects (the edge budgets
+ * that per client, `admit`) or pushes to it.
  */
 import {
   answerClose,
   answered,
+  bodyRefusal,
   httpError,
   json,
   jsonText,
   preflight,
+  readBody,
   serverError,
 } from "../../http.ts";
 import { type FeedsConfig, parseFeeds } from "../../market/feeds.ts";
 import { freshTicks } from "../../market/providers/registry.ts";
-import { CLOSE_POLICY, ErrorCode, type IngestReply, type Source } from "../../protocol/index.ts";
-import type { FrameWindow } from "../../rate-limit.ts";
+import type { Session } from "../../market/quote.ts";
+import { DAY_MS, type Simulator } from "../../market/simulator.ts";
+import {
+  CLOSE_POLICY,
+  ErrorCode,
+  type IngestReply,
+  LIMITS,
+  type Source,
+  type Tick,
+} from "../../protocol/index.ts";
+import { FRESH_WINDOW, type FrameWindow } from "../../rate-limit.ts";
+import {
+  ALERTS_QUERY,
+  AlertSetSchema,
+  isInternal,
+  LINK_BODY_BYTES,
+  parseLinkBody,
+} from "../alert-link.ts";
+import { clientKey, clientTag, mayCreate, NEEDS_CREATE_STATUS } from "../edge-headers.ts";
 import { type Conn, type RoomHost, setting } from "../host.ts";
+import { type AlertRoom, TickerAlerts } from "./alerts.ts";
 import { answerFrame, send, sendText } from "./client-frames.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { Fanout } from "./fanout.ts";
 import { tickerMode } from "./gate.ts";
-import { planPush, readPush, Serial } from "./push.ts";
+import { planPush, readPushBody, refuseIngestAuth, Serial } from "./push.ts";
 import { type Room, type RoomStart, roomFrame, roomMeta, roomOn, roomSnapshot } from "./room.ts";
 import {
   chooseSource,
@@ -33,10 +57,11 @@ import {
   feedSource,
   type PriceSource,
   type SourceSink,
+  simulatorFor,
 } from "./sources.ts";
 import { TickerStorage } from "./storage.ts";
 
-export { gateTickerConnect, gateTickerRequest } from "./gate.ts";
+export { gateTickerConnect, gateTickerRequest, isUpgrade } from "./gate.ts";
 
 /** What a socket carries across hibernation: its rate-limit window. */
 export type TickerConnState = FrameWindow;
@@ -44,9 +69,21 @@ type TickerConn = Conn<TickerConnState>;
 
 /** While watched, the alarm saves the history and restarts a stopped pump or upstream. */
 const ALARM_MS = 1000;
+/**
+ * While alerts are armed in a simulated room nobody watches, its alarm walks the simulator's
+ * ticks this often: nothing else runs there.
+ */
+export const ALERT_WALK_MS = 30_000;
+/** A walk never goes further back than this (a room that was down for longer starts over). */
+const ALERT_WALK_MAX_MS = DAY_MS;
+/** When a client refused for holding too many sockets may try again. */
+const SOCKETS_RETRY_AFTER_S = 10;
 
 export class TickerCore {
   private room: Room | null = null;
+  /** Whether storage holds the room; a room that was only read is held in memory alone. */
+  private stored = false;
+  private loading: Promise<void> | null = null;
   private readonly storage: TickerStorage;
   private readonly fanout: Fanout<TickerConn>;
   /** Which symbols take real prices (`FEEDS`); a bad setting leaves them simulated, and says so. */
@@ -56,6 +93,21 @@ export class TickerCore {
   private readonly since: number;
   private alarms = 0;
   private alarmsSet = 0;
+  /** The armed alerts of this symbol and the firings not yet delivered (`alerts.ts`). */
+  private readonly alerts: TickerAlerts;
+  /** The simulator, for walking ticks without the room; made when first needed. */
+  private sim: Simulator | null = null;
+  /** What the last save stored, so that an idle alarm need not store it again. */
+  private savedAt: { seq: number; cursor: number } | null = null;
+
+  private readonly alertRoom: AlertRoom = {
+    priceAt: (time) => this.priceAt(time),
+    resume: (cursor) => {
+      const sim = this.simulator();
+      if (sim) return cursor === null ? null : sim.lastTickAt(cursor)[1];
+      return this.room?.history.last?.[1] ?? null;
+    },
+  };
 
   private readonly sink: SourceSink = {
     due: () => {
@@ -68,8 +120,11 @@ export class TickerCore {
       if (!room) return;
       const fresh = freshTicks(ticks, room.history.last?.[0] ?? null, replay);
       if (fresh.length === 0) return;
+      const session = sessionCopy(room.history.session);
       room.history.append(fresh);
       this.fanout.queue(fresh);
+      const upTo = (fresh[fresh.length - 1] as Tick)[0];
+      if (this.alerts.evaluate(fresh, session, upTo, false)) void this.alerts.commit();
     },
     status: (status) => this.fanout.status(status),
   };
@@ -83,17 +138,40 @@ export class TickerCore {
     this.settingError = this.feeds.ok ? undefined : this.feeds.error;
     if (this.settingError) console.error(this.settingError);
     this.since = clock.now();
+    this.alerts = new TickerAlerts(host as RoomHost<unknown>, clock, () => this.alertAlarm());
     this.fanout = new Fanout<TickerConn>({
       clock,
       sockets: (mode) => host.connections(mode),
-      frame: () => this.room && roomFrame(this.room, this.settingError),
+      frame: () => this.room && roomFrame(this.room, clock.now(), this.settingError),
       snapshot: (now, mode) => roomSnapshot(this.loaded(), now, mode, this.settingError),
     });
   }
 
-  async start(): Promise<void> {
+  /**
+   * Loads the room from storage, once per instance, whoever asks first: the runtime's start, a
+   * read that reached the room without it, an upgrade being admitted.
+   */
+  start(): Promise<void> {
+    this.loading ??= this.load().catch((err: unknown) => {
+      this.loading = null;
+      throw err;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    await this.loadRoom();
+    await this.alerts.load(this.alertRoom);
+    if (this.alerts.size === 0 && !this.alerts.busy) return;
+    // Firings stored before a restart go out again; the list answers a repeat as a duplicate.
+    void this.alerts.deliver();
+    await this.alertAlarm();
+  }
+
+  private async loadRoom(): Promise<void> {
     const stored = await this.storage.load();
     if (!stored) return;
+    this.stored = true;
     const { meta, history } = stored;
     this.fanout.resyncDue = this.watched();
     const { symbol, cursor, lastPushed } = meta;
@@ -105,21 +183,61 @@ export class TickerCore {
     }
   }
 
-  tags(url: string): string[] {
-    return [tickerMode(url)];
+  /** A socket's tags, from its upgrade request: its mode, and its client for the socket cap. */
+  tags(req: Request): string[] {
+    return [tickerMode(req.url), clientTag(clientKey(req))];
   }
 
-  async connect(conn: TickerConn, url: string): Promise<void> {
-    conn.setState({ window: 0, frames: 0 });
-    if (!this.room) await this.create();
+  /**
+   * What a runtime that can refuse an upgrade with a status asks before it opens the socket:
+   * 429 for a client already holding `LIMITS.socketsPerClient` sockets here, and
+   * `NEEDS_CREATE_STATUS` for an upgrade that would create this room when the edge has not
+   * allowed that (it charges the client's budget for new rooms and asks again). Null: go on.
+   */
+  async admit(req: Request): Promise<Response | null> {
+    try {
+      await this.start();
+      if (!this.budgeted()) return null;
+      if (this.socketsOf(clientKey(req)) >= LIMITS.socketsPerClient) {
+        return json(
+          {
+            error: {
+              code: ErrorCode.rateLimited,
+              message: `at most ${LIMITS.socketsPerClient} sockets per client in one room; close one first`,
+            },
+          },
+          429,
+          { "retry-after": String(SOCKETS_RETRY_AFTER_S) },
+        );
+      }
+      if (!this.stored && !mayCreate(req)) {
+        return httpError(
+          NEEDS_CREATE_STATUS,
+          ErrorCode.rateLimited,
+          "this room does not exist yet: opening it counts against the budget for new rooms",
+        );
+      }
+      return null;
+    } catch (err) {
+      return serverError("ticker upgrade", err);
+    }
+  }
+
+  async connect(conn: TickerConn, req: Request): Promise<void> {
+    conn.setState({ ...FRESH_WINDOW });
+    // Where the runtime could not refuse the upgrade (or upgrades raced past `admit`).
+    if (this.budgeted() && this.socketsOf(clientKey(req)) > LIMITS.socketsPerClient) {
+      conn.close(CLOSE_POLICY, "too many sockets from one client");
+      return;
+    }
+    await this.start();
+    if (!this.stored) await this.create();
     const now = this.clock.now();
     // Everyone already here must have every tick up to the snapshot before it is taken.
     this.advance(conn);
     this.fanout.flush(conn);
-    conn.send(this.fanout.snapshotText(tickerMode(url)));
-    if (!this.loaded().source.runsWhileWatched) return;
-    this.watch();
-    if ((await this.host.storage.getAlarm()) === null) await this.setAlarm(now + ALARM_MS);
+    conn.send(this.fanout.snapshotText(tickerMode(req.url)));
+    await this.runWhileWatched(now);
   }
 
   message(conn: TickerConn, data: string | ArrayBuffer | ArrayBufferView): void {
@@ -136,24 +254,32 @@ export class TickerCore {
     answerClose(conn);
     if (this.watched()) return;
     this.unwatch();
-    await this.save();
-    await this.host.storage.deleteAlarm();
+    if (this.stored) await this.save();
+    // Only armed alerts (or firings to deliver) keep an alarm in a room nobody watches.
+    if (this.alertWakeAt() !== null) await this.alertAlarm(true);
+    else if (this.stored) await this.host.storage.deleteAlarm();
   }
 
   async alarm(): Promise<void> {
     this.alarms++;
-    if (!this.room) return;
     const now = this.clock.now();
-    if (!this.watched()) {
+    const room = this.room;
+    const watched = this.watched();
+    let running = false;
+    if (room && this.stored && !watched) {
       this.unwatch();
-      await this.save();
-      return;
+      if (!this.savedMatches(room)) await this.save();
+    } else if (room && this.stored) {
+      this.advance();
+      this.fanout.flush();
+      await this.saveWithAlerts();
+      running = room.source.runsWhileWatched;
+      if (running) await this.setAlarm(now + ALARM_MS);
+      this.watch();
     }
-    this.advance();
-    this.fanout.flush();
-    await this.save();
-    await this.setAlarm(now + ALARM_MS);
-    this.watch();
+    if (!watched && this.walkAlerts(now)) void this.alerts.commit();
+    await this.alerts.alarm(now);
+    if (!running) await this.alertAlarm();
   }
 
   request(req: Request): Promise<Response> {
@@ -163,19 +289,25 @@ export class TickerCore {
   private async respond(req: Request): Promise<Response> {
     try {
       if (req.method === "OPTIONS") return preflight();
+      await this.start();
       if (req.method === "GET" && new URL(req.url).searchParams.has("stats")) {
-        return json(this.stats());
+        return refuseIngestAuth(req, this.host.env) ?? json(this.stats());
       }
       if (req.method === "GET" || req.method === "HEAD") {
-        if (!this.room) await this.create();
+        // A room nobody has used is computed, not created: a read writes nothing.
+        if (!this.room) this.replace(this.fresh());
         this.advance();
         return jsonText(this.fanout.snapshotText("full"));
       }
-      if (req.method === "POST") return await this.pushes.run(() => this.push(req));
+      if (req.method === "POST" && new URL(req.url).searchParams.has(ALERTS_QUERY)) {
+        return await this.applyAlerts(req);
+      }
+      if (req.method === "POST") return await this.push(req);
+      if (req.method === "DELETE") return await this.reset(req);
       return httpError(
         405,
         ErrorCode.methodNotAllowed,
-        "use GET for the snapshot or POST to push ticks",
+        "use GET for the snapshot, POST to push ticks or DELETE to reset a pushed room",
       );
     } catch (err) {
       return serverError("ticker request", err);
@@ -185,11 +317,35 @@ export class TickerCore {
   // -------------------------------------------------------------------------------------------
   // The room and its source
 
-  /** First use of a room: its symbol (the room id, read here, never in an alarm) and history. */
+  /**
+   * First use of a room: its symbol (the room id, read here, never in an alarm) and history,
+   * stored. A room held in memory since a read is stored as it stands.
+   */
   private async create(): Promise<void> {
+    const room = this.room;
+    if (room) {
+      // Everything in it is new to storage. It is stored as it was last brought up to date:
+      // the caller advances it, so that a socket connecting gets its ticks in its snapshot.
+      room.history.reset(room.history.candles, room.history.tail, room.history.seq);
+      await this.save(true);
+    } else {
+      const symbol = this.host.id;
+      const source = chooseSource(null, this.wanted(symbol), false);
+      await this.startOver(source, { symbol, seq: 0, lastPushed: null });
+    }
+    this.stored = true;
+  }
+
+  /** A room never used, as it would start: in memory only, until someone connects or pushes. */
+  private fresh(): Room {
     const symbol = this.host.id;
+    const now = this.clock.now();
     const source = chooseSource(null, this.wanted(symbol), false);
-    await this.startOver(source, { symbol, seq: 0, lastPushed: null });
+    return roomOn(
+      this.source(source, { symbol, cursor: now }),
+      { symbol, seq: 0, lastPushed: null },
+      now,
+    );
   }
 
   /** Starts the room over on `name`, stored (replacing what was) before anyone is told. */
@@ -224,19 +380,41 @@ export class TickerCore {
   private advance(except?: TickerConn): void {
     const room = this.room;
     if (!room) return;
-    const step = room.source.advance(this.clock.now());
+    const now = this.clock.now();
+    const from = room.source.cursor;
+    const session = this.alerts.size > 0 ? sessionCopy(room.history.session) : null;
+    const step = room.source.advance(now);
     if (step.kind === "rebuilt") {
       room.history.reset(step.day.candles, step.day.tail, room.history.seq + step.count);
       this.fanout.resync(except);
+      if (this.walkAlerts(now)) void this.alerts.commit();
       return;
     }
     const ticks = step.kind === "ticks" ? step.ticks : [];
     room.history.append(ticks);
     this.fanout.publish(ticks, except);
+    if (step.kind !== "ticks") return;
+    const cursor = this.alerts.cursor;
+    // Ticks a walk has not reached yet (the room was not advanced while nobody watched) are
+    // walked first; otherwise the room's own batch is evaluated.
+    const fired =
+      cursor !== null && cursor < from
+        ? this.walkAlerts(now)
+        : this.alerts.evaluate(ticks, session, now, true);
+    if (fired) void this.alerts.commit();
   }
 
   private watch(): void {
     if (this.watched()) this.room?.source.watch(this.sink);
+  }
+
+  /** A watched room whose source runs (the simulator, an exchange) runs it, with its alarm. */
+  private async runWhileWatched(now: number): Promise<void> {
+    if (!this.watched() || !this.loaded().source.runsWhileWatched) return;
+    this.watch();
+    // An alarm set further out (an alert's walk) is brought forward.
+    const alarm = await this.host.storage.getAlarm();
+    if (alarm === null || alarm > now + ALARM_MS) await this.setAlarm(now + ALARM_MS);
   }
 
   private unwatch(): void {
@@ -249,9 +427,42 @@ export class TickerCore {
     return false;
   }
 
-  private async save(replaced = false): Promise<void> {
+  private socketsOf(client: string): number {
+    let n = 0;
+    for (const _ of this.host.connections(clientTag(client))) n++;
+    return n;
+  }
+
+  /** Per-client budgets are on unless `BUDGETS=off` (load tests that run every client from one machine). */
+  private budgeted(): boolean {
+    return setting(this.host.env, "BUDGETS") !== "off";
+  }
+
+  private async save(
+    replaced = false,
+    extra: Record<string, unknown> | null = null,
+  ): Promise<void> {
     const room = this.room;
-    if (room) await this.storage.save(roomMeta(room), room.history, replaced);
+    if (!room) return;
+    await this.storage.save(roomMeta(room), room.history, replaced, extra);
+    this.savedAt = { seq: room.history.seq, cursor: room.source.cursor };
+  }
+
+  /** A save that also carries what the alerts owe to storage, in the same batch. */
+  private async saveWithAlerts(replaced = false): Promise<void> {
+    const extra = this.alerts.takeWrites();
+    try {
+      await this.save(replaced, extra);
+    } catch (err) {
+      this.alerts.written(extra, false);
+      throw err;
+    }
+    this.alerts.written(extra, true);
+  }
+
+  private savedMatches(room: Room): boolean {
+    const saved = this.savedAt;
+    return saved !== null && saved.seq === room.history.seq && saved.cursor === room.source.cursor;
   }
 
   private async setAlarm(time: number): Promise<void> {
@@ -266,6 +477,9 @@ export class TickerCore {
     return {
       since: this.since,
       storageWrites: this.storage.writes,
+      alertsArmed: this.alerts.size,
+      alertsPending: this.alerts.pending,
+      alertsSent: this.alerts.sent,
       alarms: this.alarms,
       alarmsSet: this.alarmsSet,
       ...this.fanout.counts,
@@ -275,32 +489,193 @@ export class TickerCore {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Shared alerts
+
+  /**
+   * `POST ?alerts`, from a list room only (`alert-link.ts`): that list's armed set on this
+   * symbol, applied once every tick up to now is evaluated, and stored before it is answered.
+   * It creates no room: a symbol nobody watches keeps only its alerts.
+   */
+  private async applyAlerts(req: Request): Promise<Response> {
+    if (!isInternal(req)) {
+      return httpError(403, ErrorCode.forbidden, "armed alert sets come from list rooms only");
+    }
+    let text: string | null;
+    try {
+      text = await readBody(req, LINK_BODY_BYTES);
+    } catch (err) {
+      const refusal = bodyRefusal(err);
+      if (refusal) return refusal;
+      throw err;
+    }
+    const body = parseLinkBody(AlertSetSchema, text);
+    if (!body.ok) return httpError(body.status, body.code, body.message);
+    return this.pushes.run(async () => {
+      const symbol = this.room?.symbol ?? this.host.id;
+      const now = this.clock.now();
+      if (this.watched() && this.room) this.advance();
+      else if (this.walkAlerts(now, symbol)) void this.alerts.commit();
+      const answer = await this.alerts.apply(body.value, symbol, this.alertRoom);
+      void this.alerts.commit();
+      await this.alertAlarm();
+      return answer;
+    });
+  }
+
+  /**
+   * Evaluates the simulator's ticks since the last evaluation, for a simulated room whose own
+   * pump is not running (nobody watches) or was not advanced tick by tick. True when something
+   * fired. A room on another source has nothing to walk.
+   */
+  private walkAlerts(now: number, symbol?: string): boolean {
+    const sim = this.simulator(symbol);
+    if (!sim) return false;
+    if (this.alerts.size === 0 || this.alerts.cursor === null) {
+      return this.alerts.evaluate([], null, now, true);
+    }
+    const from = Math.max(this.alerts.cursor, now - ALERT_WALK_MAX_MS);
+    if (from >= now) return false;
+    const ticks = sim.ticksBetween(from, now);
+    return this.alerts.evaluate(ticks, simSession(sim, from), now, true);
+  }
+
+  /** The simulator of a simulated room (loaded or not); null for any other source. */
+  private simulator(symbolHint?: string): Simulator | null {
+    const symbol = this.room?.symbol ?? this.alerts.symbol ?? symbolHint;
+    if (symbol === undefined || symbol === null) return null;
+    const source = this.room?.source.name ?? this.wanted(symbol);
+    if (source !== "sim") return null;
+    this.sim ??= simulatorFor(symbol, this.host.env);
+    return this.sim;
+  }
+
+  /** The symbol's price at or before `time`: the simulator's, or the room's history. */
+  private priceAt(time: number): number | null {
+    const sim = this.simulator();
+    if (sim) return sim.lastTickAt(time)[1];
+    const history = this.room?.history;
+    if (!history) return null;
+    const ticks = history.recentTicks();
+    for (let i = ticks.length - 1; i >= 0; i--) {
+      const tick = ticks[i] as Tick;
+      if (tick[0] <= time) return tick[1];
+    }
+    return history.last?.[1] ?? null;
+  }
+
+  /**
+   * When the alerts need the room to wake: a due retry of the outbox, and, in a simulated room
+   * nobody watches, the next walk. Null when they need nothing.
+   */
+  private alertWakeAt(): number | null {
+    let at = this.alerts.retryTime();
+    if (this.alerts.size > 0 && !this.watched() && this.simulator() !== null) {
+      const walk = this.clock.now() + ALERT_WALK_MS;
+      at = at === null ? walk : Math.min(at, walk);
+    }
+    return at;
+  }
+
+  /** Sets the alarm the alerts need, unless an earlier one is set (`replace`: whatever is set). */
+  private async alertAlarm(replace = false): Promise<void> {
+    const at = this.alertWakeAt();
+    if (at === null) return;
+    const current = replace ? null : await this.host.storage.getAlarm();
+    if (current === null || current > at) await this.setAlarm(at);
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Push ingest
 
+  /**
+   * The token is checked from the headers and the body read, with its deadline, before the push
+   * joins the queue: a slow or unauthorised request holds only itself. The queue checks each
+   * push against the one before, stores it and fans it out.
+   */
   private async push(req: Request): Promise<Response> {
-    const read = await readPush(req, this.host.env);
+    const refused = refuseIngestAuth(req, this.host.env);
+    if (refused) return refused;
+    const read = await readPushBody(req);
     if (!read.ok) return read.refusal;
+    return this.pushes.run(() => this.applyPush(read.body));
+  }
+
+  private async applyPush(body: unknown): Promise<Response> {
     const before = this.room;
     const symbol = before?.symbol ?? this.host.id;
     const now = this.clock.now();
-    const plan = planPush(before, read.body, {
+    const plan = planPush(before, body, {
       symbol,
       wanted: this.wanted(symbol),
       pushSource: () => this.source("push", { symbol, cursor: now }),
       now,
     });
     if (!plan.ok) return plan.refusal;
+    // Alerts are evaluated on the pushed ticks before the write, and their firings stored in
+    // the same batch as the ticks: acknowledged, a push has fired what it crossed.
+    const undo = this.alerts.size > 0 ? this.alerts.checkpoint() : null;
+    const session = plan.switching ? null : sessionCopy(before?.history.session ?? null);
+    const upTo = (plan.ticks[plan.ticks.length - 1] as Tick)[0];
+    const fired = this.alerts.evaluate(plan.ticks, session, upTo, false);
     if (plan.switching) this.replace(plan.next);
     else this.room = plan.next;
+    const extra = this.alerts.takeWrites();
     try {
-      await this.save(plan.switching);
+      await this.save(plan.switching, extra);
     } catch (err) {
       // Not stored, so not acknowledged.
       this.room = before;
+      if (undo !== null) this.alerts.restore(undo);
+      else this.alerts.written(extra, false);
       throw err;
     }
+    this.alerts.written(extra, true);
+    if (fired) void this.alerts.deliver();
+    this.stored = true;
     if (plan.switching) this.fanout.resync();
     else this.fanout.queue(plan.ticks);
     return json({ accepted: plan.ticks.length, seq: plan.next.history.seq } satisfies IngestReply);
   }
+
+  /**
+   * `DELETE`: a pushed room drops its pushed history and starts over on the source it would
+   * have without pushes (the simulator, or its `FEEDS` exchange), the counter carrying on;
+   * watchers get a fresh snapshot. Any other room is already on that source.
+   */
+  private async reset(req: Request): Promise<Response> {
+    const refused = refuseIngestAuth(req, this.host.env);
+    if (refused) return refused;
+    return this.pushes.run(async () => {
+      const before = this.room;
+      if (this.stored && before?.source.name === "push") {
+        const { symbol } = before;
+        try {
+          await this.startOver(this.wanted(symbol), {
+            symbol,
+            seq: before.history.seq,
+            lastPushed: null,
+          });
+        } catch (err) {
+          this.replace(before);
+          throw err;
+        }
+        this.fanout.resync();
+        await this.runWhileWatched(this.clock.now());
+      }
+      return new Response(null, { status: 204 });
+    });
+  }
+}
+
+/** A copy of the session before a batch (the history moves it on as it appends). */
+function sessionCopy(session: Session | null): Session | null {
+  return session && { ...session };
+}
+
+/** The session a walk of the simulator starts from: the UTC day of `from`, as `dayChangeOf` reads it. */
+function simSession(sim: Simulator, from: number): Session {
+  const day = Math.floor(from / DAY_MS);
+  const [time, price] = sim.lastTickAt(from);
+  const prevClose = sim.lastTickAt(day * DAY_MS - 1)[1];
+  return { day, open: price, high: price, low: price, prevClose, volume: 0, price, time };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gateTickerConnect, gateTickerRequest, tickerMode } from "./gate.ts";
+import { gateTickerConnect, gateTickerRequest, isUpgrade, tickerMode } from "./gate.ts";
 
 const upgrade = (query = "") => new Request(`http://localhost/parties/ticker/X${query}`);
 
@@ -38,6 +38,23 @@ describe("the ticker gates", () => {
     expect((await refusal(gateTickerRequest(upgrade(), ""))).status).toBe(400);
   });
 
+  it("refuse a percent-encoded spelling of a valid symbol, naming it", async () => {
+    const at = (id: string, method = "GET") =>
+      new Request(`http://localhost/parties/ticker/${id}`, { method });
+    for (const method of ["GET", "HEAD", "POST", "DELETE"]) {
+      const { status, body } = await refusal(gateTickerRequest(at("%41APL", method), "%41APL"));
+      expect(status).toBe(400);
+      expect(body.error.code).toBe("bad_symbol");
+      expect(body.error.message).toContain("AAPL");
+    }
+    expect((await refusal(gateTickerConnect(at("MSF%54"), "MSF%54"))).body.error.message).toContain(
+      "MSFT",
+    );
+    // Also where a router hands over the id decoded: the URL is what the client wrote.
+    expect((await refusal(gateTickerRequest(at("%41APL"), "AAPL"))).status).toBe(400);
+    expect(gateTickerRequest(at("AAPL"), "AAPL")).toBeNull();
+  });
+
   it("refuse an unknown mode on the upgrade only", async () => {
     const { status, body } = await refusal(gateTickerConnect(upgrade("?mode=fast"), "AAPL"));
     expect(status).toBe(400);
@@ -53,5 +70,16 @@ describe("tickerMode", () => {
     expect(tickerMode("http://h/parties/ticker/A")).toBe("full");
     expect(tickerMode(null)).toBe("full");
     expect(tickerMode("not a url")).toBe("full");
+  });
+});
+
+describe("isUpgrade", () => {
+  it("is a WebSocket upgrade, in any case, and nothing else", () => {
+    const req = (headers: Record<string, string> = {}) =>
+      new Request("http://h/parties/ticker/A", { headers });
+    expect(isUpgrade(req({ upgrade: "websocket" }))).toBe(true);
+    expect(isUpgrade(req({ upgrade: "WebSocket" }))).toBe(true);
+    expect(isUpgrade(req({ upgrade: "h2c" }))).toBe(false);
+    expect(isUpgrade(req())).toBe(false);
   });
 });

@@ -5,10 +5,11 @@
  */
 import { decodeRoomId, httpError } from "../../http.ts";
 import { checkSymbol, ErrorCode, type TickerMode } from "../../protocol/index.ts";
+import { roomOf } from "../route.ts";
 
 /** A WebSocket upgrade: the room id must be a canonical symbol and `mode` known. */
 export function gateTickerConnect(req: Request, roomId: string): Response | null {
-  const refused = refuseRoomId(roomId);
+  const refused = refuseRoomId(req, roomId);
   if (refused) return refused;
   const mode = new URL(req.url).searchParams.get("mode");
   if (mode !== null && mode !== "quote" && mode !== "full") {
@@ -22,8 +23,13 @@ export function gateTickerConnect(req: Request, roomId: string): Response | null
 }
 
 /** An HTTP request: the room id must be a canonical symbol. */
-export function gateTickerRequest(_req: Request, roomId: string): Response | null {
-  return refuseRoomId(roomId);
+export function gateTickerRequest(req: Request, roomId: string): Response | null {
+  return refuseRoomId(req, roomId);
+}
+
+/** A WebSocket upgrade, as opposed to a plain HTTP request. */
+export function isUpgrade(req: Request): boolean {
+  return req.headers.get("upgrade")?.toLowerCase() === "websocket";
 }
 
 /** The mode a socket subscribed with (its upgrade URL); `full` unless it asked for quotes. */
@@ -36,14 +42,35 @@ export function tickerMode(url: string | null): TickerMode {
   }
 }
 
-/** A 400 for anything but a canonical symbol, as the router saw it (percent-encoding and all). */
-function refuseRoomId(id: string): Response | null {
-  const decoded = decodeRoomId(id);
-  const check = decoded === null ? null : checkSymbol(decoded);
-  if (check?.ok) return null;
+/**
+ * A 400 for anything but a canonical symbol, written exactly as it is: the id as the router saw
+ * it and as it appears in the request's URL, so that a percent-encoded spelling (`%41APL`)
+ * cannot open a second room for one symbol.
+ */
+function refuseRoomId(req: Request, id: string): Response | null {
+  const inUrl = roomOf(new URL(req.url).pathname)?.room;
+  for (const raw of inUrl === undefined || inUrl === id ? [id] : [inUrl, id]) {
+    const refused = refuseSpelling(raw);
+    if (refused) return refused;
+  }
+  return null;
+}
+
+function refuseSpelling(raw: string): Response | null {
+  const decoded = decodeRoomId(raw);
+  if (decoded === null) {
+    return httpError(
+      400,
+      ErrorCode.badSymbol,
+      "the symbol in the URL is not valid percent-encoding",
+    );
+  }
+  const check = checkSymbol(decoded);
+  if (!check.ok) return httpError(400, ErrorCode.badSymbol, check.message);
+  if (decoded === raw) return null;
   return httpError(
     400,
     ErrorCode.badSymbol,
-    check ? check.message : "the symbol in the URL is not valid percent-encoding",
+    `room ids are written as they are, without percent-encoding: use ${check.symbol}`,
   );
 }

@@ -1,8 +1,9 @@
 /**
- * A push, up to the write: who may push, the body, whether this room takes it, and the room it
- * leaves. The room stores that before it acknowledges anything.
+ * A push, up to the write: who may push (from the headers, before any of the body is read), the
+ * body (read with a deadline), whether this room takes it, and the room it leaves. The room
+ * stores that before it acknowledges anything.
  */
-import { httpError, readBody, safeEqual } from "../../http.ts";
+import { bodyRefusal, httpError, readBody, safeEqual } from "../../http.ts";
 import { checkIngest } from "../../market/ingest.ts";
 import { ErrorCode, LIMITS, type Source, type Tick } from "../../protocol/index.ts";
 import { setting } from "../host.ts";
@@ -11,27 +12,52 @@ import { chooseSource, type PriceSource } from "./sources.ts";
 
 export type PushRead = { ok: true; body: unknown } | { ok: false; refusal: Response };
 
-/** Reads a push request; refuses it with 403, 401, 413 or 400 as the protocol says. */
-export async function readPush(
+/**
+ * Who may push, reset a room or read its counters: 403 when the server has no `INGEST_TOKEN`,
+ * 401 without `Authorization: Bearer <INGEST_TOKEN>` (the scheme in any case), else null.
+ * Decided from the headers alone, so that an anonymous request is answered at once, however
+ * slowly its body arrives.
+ */
+export function refuseIngestAuth(
   req: Request,
   env: Readonly<Record<string, unknown>>,
-): Promise<PushRead> {
-  const text = await readBody(req, LIMITS.pushBytes);
+): Response | null {
   const token = setting(env, "INGEST_TOKEN");
   if (token === undefined) {
-    return refuse(
+    return httpError(
       403,
       ErrorCode.forbidden,
       "pushes are switched off: the server has no INGEST_TOKEN",
     );
   }
-  const auth = req.headers.get("authorization") ?? "";
-  if (!safeEqual(auth, `Bearer ${token}`)) {
-    return refuse(
+  if (!safeEqual(bearerToken(req) ?? "", token)) {
+    return httpError(
       401,
       ErrorCode.unauthorized,
-      "pushes need the header Authorization: Bearer <INGEST_TOKEN>",
+      "this needs the header Authorization: Bearer <INGEST_TOKEN>",
     );
+  }
+  return null;
+}
+
+/** The credentials of an `Authorization: Bearer …` header; the scheme is case-insensitive. */
+export function bearerToken(req: Request): string | null {
+  const match = /^bearer +(\S.*)$/i.exec(req.headers.get("authorization") ?? "");
+  return match ? (match[1] as string) : null;
+}
+
+/**
+ * Reads a push body: 413 over `LIMITS.pushBytes`, 408 when it has not arrived within the
+ * deadline, 400 when it is not JSON.
+ */
+export async function readPushBody(req: Request): Promise<PushRead> {
+  let text: string | null;
+  try {
+    text = await readBody(req, LIMITS.pushBytes);
+  } catch (err) {
+    const refusal = bodyRefusal(err);
+    if (refusal) return { ok: false, refusal };
+    throw err;
   }
   if (text === null) {
     return refuse(413, ErrorCode.tooLarge, `the body is over ${LIMITS.pushBytes} bytes`);
@@ -66,7 +92,7 @@ export function planPush(
       `${room.symbol} takes its prices from ${current ?? room.wanted} (FEEDS); a room never mixes sources`,
     );
   }
-  const checked = checkIngest(body, before?.lastPushed ?? null);
+  const checked = checkIngest(body, before?.lastPushed ?? null, room.now);
   if (!checked.ok) return refuse(400, ErrorCode.badRequest, checked.message);
   const ticks = checked.ticks;
   const lastPushed = (ticks[ticks.length - 1] as Tick)[0];
@@ -87,7 +113,10 @@ function refuse(
   return { ok: false, refusal: httpError(status, code, message) };
 }
 
-/** Runs tasks one at a time, in order, so that each push is checked against the one before. */
+/**
+ * Runs tasks one at a time, in order, so that each push is checked against the one before.
+ * Only the apply runs here: a body is read before its push joins the queue.
+ */
 export class Serial {
   private tail: Promise<unknown> = Promise.resolve();
 

@@ -5,6 +5,8 @@
  * which keeps a 50-row watchlist from loading megabytes.
  */
 import { History, sparkline } from "../../market/history.ts";
+import type { SessionQuote } from "../../market/session-quote.ts";
+import { marketState, symbolKind } from "../../market/sessions/index.ts";
 import {
   PROTOCOL_VERSION,
   type Quote,
@@ -42,20 +44,45 @@ export function roomOn(source: PriceSource, from: RoomStart, now: number): Room 
 }
 
 /** The session quote, marked stale while the room's feed is quiet or down. */
-export function roomQuote(room: Room): Quote | null {
+export function roomQuote(room: Room, now: number): Quote | null {
   const quote = room.history.quote(room.source.volumeDecimals);
-  return quote && room.source.feedStatus()?.stale ? { ...quote, stale: true } : quote;
+  if (!quote) return null;
+  const session = room.source.sessionQuote?.(now) ?? null;
+  const withSession = session
+    ? onSession(quote, session)
+    : { ...quote, session: marketState(symbolKind(room.symbol), now) };
+  return room.source.feedStatus()?.stale ? { ...withSession, stale: true } : withSession;
+}
+
+/**
+ * A quote measured against its trading session: the day's change from the previous regular
+ * close (not from the last price before UTC midnight), the market's state, and the regular
+ * close that an extended-hours move is measured from.
+ */
+function onSession(quote: Quote, session: SessionQuote): Quote {
+  const prevClose = session.prevClose;
+  const change = quote.price - prevClose;
+  const regularClose = session.session === "pre" ? prevClose : (session.regularClose ?? undefined);
+  return {
+    ...quote,
+    prevClose,
+    // Rounded well below a price's decimals: keeps the value, drops the subtraction's noise.
+    change: Number(change.toFixed(10)),
+    changePct: prevClose > 0 ? Math.round((change / prevClose) * 1e6) / 1e4 : 0,
+    session: session.session,
+    ...(regularClose === undefined || session.session === "regular" ? {} : { regularClose }),
+  };
 }
 
 /**
  * What the frames say now. `status` is the feed's word, or else `settingError`: a `FEEDS`
  * setting that could not be read.
  */
-export function roomFrame(room: Room, settingError?: string): FrameState {
+export function roomFrame(room: Room, now: number, settingError?: string): FrameState {
   return {
     symbol: room.symbol,
     seq: room.history.seq,
-    quote: roomQuote(room),
+    quote: roomQuote(room, now),
     status: room.source.feedStatus()?.status ?? settingError,
   };
 }
@@ -67,7 +94,7 @@ export function roomSnapshot(
   settingError?: string,
 ): Snapshot {
   const { history } = room;
-  const { quote, status } = roomFrame(room, settingError);
+  const { quote, status } = roomFrame(room, now, settingError);
   const full = mode === "full";
   return {
     type: "snapshot",

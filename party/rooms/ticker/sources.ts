@@ -9,6 +9,7 @@
 import { type FeedsConfig, providerFor } from "../../market/feeds.ts";
 import { EXCHANGES } from "../../market/providers/registry.ts";
 import type { ExchangeAdapter } from "../../market/providers/types.ts";
+import { type SessionQuote, simulatedSessionQuote } from "../../market/session-quote.ts";
 import { Simulator } from "../../market/simulator.ts";
 import {
   type Candle,
@@ -64,6 +65,8 @@ export interface PriceSource {
   unwatch(): void;
   /** The feed's word and whether its prices are stale; null for a source without a feed. */
   feedStatus(): UpstreamStatus | null;
+  /** Where `now` stands in the symbol's trading session, for a source that knows. */
+  sessionQuote?(now: number): SessionQuote | null;
 }
 
 export type SourceOptions = {
@@ -74,11 +77,24 @@ export type SourceOptions = {
 };
 
 export function createSource(name: Source, options: SourceOptions): PriceSource {
-  if (name === "sim") return new SimSource(options.symbol, options.cursor, options.clock);
+  if (name === "sim") {
+    const sessions = simSessions(options.env);
+    return new SimSource(options.symbol, options.cursor, options.clock, sessions);
+  }
   if (name === "push") return new PushSource(options.cursor);
   const adapter = EXCHANGES[name];
   const base = setting(options.env, adapter.urlEnv) ?? adapter.defaultUrl;
   return new ExchangeSource(adapter, options.symbol, options.cursor, base);
+}
+
+/** `SIM_SESSIONS=off` trades simulated stocks around the clock, for demos and tests. */
+function simSessions(env: Readonly<Record<string, unknown>>): boolean {
+  return setting(env, "SIM_SESSIONS") !== "off";
+}
+
+/** The simulator a simulated room of `symbol` runs, for walking its ticks without the room. */
+export function simulatorFor(symbol: string, env: Readonly<Record<string, unknown>>): Simulator {
+  return new Simulator(symbol, { sessions: simSessions(env) });
 }
 
 /** The source `FEEDS` gives a symbol: an exchange, or the simulator. */
@@ -119,13 +135,15 @@ class SimSource implements PriceSource {
   readonly runsWhileWatched = true;
   private readonly sim: Simulator;
   private timer: unknown = null;
+  private session: { second: number; quote: SessionQuote | null } | null = null;
 
   constructor(
     symbol: string,
     public cursor: number,
     private readonly clock: Clock,
+    sessions: boolean,
   ) {
-    this.sim = new Simulator(symbol);
+    this.sim = new Simulator(symbol, { sessions });
   }
 
   get volumeDecimals(): number {
@@ -166,8 +184,20 @@ class SimSource implements PriceSource {
     return null;
   }
 
+  sessionQuote(now: number): SessionQuote | null {
+    // The previous close and the market's state change at session boundaries only: a quote
+    // per frame need not walk the simulator again within the same second.
+    const second = Math.floor(now / 1000);
+    if (this.session?.second !== second) {
+      this.session = { second, quote: simulatedSessionQuote(this.sim, now) };
+    }
+    return this.session.quote;
+  }
+
+  /** The last day, or for a stock the whole session `now` belongs to (Friday's, on a Saturday). */
   private day(now: number): Backfill {
-    return this.sim.history(now - LIMITS.historyMs, now, LIMITS.snapshotTicks);
+    const from = Math.min(now - LIMITS.historyMs, this.sim.historyStart(now));
+    return this.sim.history(from, now, LIMITS.snapshotTicks);
   }
 }
 

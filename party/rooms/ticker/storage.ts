@@ -4,6 +4,9 @@ import type { Candle, Tick } from "../../protocol/index.ts";
 import type { RoomStorage } from "../host.ts";
 import { type Meta, planSave } from "./storage-plan.ts";
 
+/** Entries one `put` takes. */
+const PUT_BATCH = 128;
+
 export class TickerStorage {
   /** Storage operations issued, for `?stats`. */
   writes = 0;
@@ -26,8 +29,17 @@ export class TickerStorage {
     return { meta, history };
   }
 
-  /** Writes what changed in `history` since the last save, with `meta`, as one batch. */
-  async save(meta: Meta, history: History, replaced: boolean): Promise<void> {
+  /**
+   * Writes what changed in `history` since the last save, with `meta` and any `extra` entries
+   * (the alerts' state), as one batch: the writes are issued together, before any await, so the
+   * runtime commits them together.
+   */
+  async save(
+    meta: Meta,
+    history: History,
+    replaced: boolean,
+    extra: Record<string, unknown> | null = null,
+  ): Promise<void> {
     const firstHour = history.trim();
     const plan = planSave({
       stored: this.hours,
@@ -41,6 +53,10 @@ export class TickerStorage {
     this.hours = plan.stored;
     const writes = [this.storage.put(plan.put)];
     if (plan.remove.length > 0) writes.push(this.storage.delete(plan.remove).then(() => undefined));
+    const entries = Object.entries(extra ?? {});
+    for (let i = 0; i < entries.length; i += PUT_BATCH) {
+      writes.push(this.storage.put(Object.fromEntries(entries.slice(i, i + PUT_BATCH))));
+    }
     this.writes += writes.length;
     try {
       await Promise.all(writes);

@@ -1,115 +1,132 @@
 /**
  * A watchlist room, whatever runs it: one list, edited together. Server-authoritative: edits
- * are applied in arrival order by the protocol's reducer, stored, then sent to everyone as the
- * whole state. Roles and presence live in connection state, which survives hibernation; the
- * list lives in storage. It talks to its platform only through `RoomHost`.
+ * are applied in arrival order by the protocol's reducer, stored, and only then sent to
+ * everyone as the whole state. Roles and presence live in connection state, which survives
+ * hibernation; the list lives in storage. It talks to its platform only through `RoomHost`.
+ *
+ * The list also holds its alerts, drawings and activity, each stored (with the activity event
+ * that records it, in the same write) before anyone sees it. Alerts are evaluated by the ticker
+ * room of their symbol, which this room tells about every change to the armed ones
+ * (`alert-outbox.ts`) and which tells it of firings (`?fired`). Crosshairs are only relayed.
+ *
+ * This class orders the work (each connection's frames in turn, the list's changes one at a
+ * time) and hands it on: joining and roles to `access.ts`, frames to `frames.ts`, HTTP to
+ * `requests.ts`, all sharing one `Room` (`room.ts`) and the list it has loaded (`list-cache.ts`).
  */
-import {
-  answerClose,
-  answered,
-  httpError,
-  json,
-  preflight,
-  readBody,
-  serverError,
-} from "../../http.ts";
-import {
-  applyEdit,
-  CLOSE_POLICY,
-  type CreatedWatchlist,
-  ErrorCode,
-  parseFrame,
-  WatchlistClientMessageSchema,
-  type WatchlistEdit,
-  type WatchlistServerMessage,
-} from "../../protocol/index.ts";
-import { countFrame, type FrameWindow, RATE_LIMITED_MESSAGE } from "../../rate-limit.ts";
-import type { Conn, RoomHost } from "../host.ts";
-import { CREATE_BODY_BYTES, parseCreateBody } from "./create.ts";
-import { LIST_KEY, newList, type StoredList, viewOf } from "./list.ts";
-import { newUser, type Presence, presenceUsers } from "./presence.ts";
-import { newEditKey, roleFor } from "./roles.ts";
-import { randomToken } from "./secrets.ts";
-import { refOf, send, sendText, stateText } from "./send.ts";
+import { answerClose, answered, bodyRefusal, httpError, serverError } from "../../http.ts";
+import { ErrorCode, LIMITS, PRESENCE_LIMITS } from "../../protocol/index.ts";
+import { clientKey, clientTag } from "../edge-headers.ts";
+import type { RoomHost } from "../host.ts";
+import { type Clock, systemClock } from "../ticker/clock.ts";
+import { join } from "./access.ts";
+import { AlertOutbox } from "./alert-outbox.ts";
+import { present, sendCrosshairs, sendPresence } from "./broadcast.ts";
+import { CrosshairBoard, crosshairIntervalMs } from "./crosshairs.ts";
+import { handleFrame } from "./frames.ts";
+import { armedOn } from "./list-alerts.ts";
+import { ListCache } from "./list-cache.ts";
+import { answer } from "./requests.ts";
+import type { Frame, Room, WatchlistConn, WatchlistConnState } from "./room.ts";
+import { send } from "./send.ts";
+import { socketsHeld, tooManySockets } from "./socket-cap.ts";
+import { Throttle } from "./throttle.ts";
 
 export { gateWatchlistConnect, gateWatchlistRequest } from "./gate.ts";
+export type { WatchlistConnState } from "./room.ts";
 
-/** What the room knows of a connection: its frame budget and its presence. */
-export type WatchlistConnState = FrameWindow & Presence;
-
-type WatchlistConn = Conn<WatchlistConnState>;
-type Frame = string | ArrayBuffer | ArrayBufferView;
-
-/** Bytes in a user id: unique among the few people on one list, and not the client's choice. */
-const USER_ID_BYTES = 6;
-const NO_LIST = "there is no watchlist with this id";
+export type WatchlistCoreOptions = {
+  /** Time and timers (presence and crosshair pacing, the frame budget, the link's timeouts). */
+  clock?: Clock;
+};
 
 export class WatchlistCore {
-  /** The list as stored; null when this id has no list. A cache of storage, reloaded on start. */
-  private list: StoredList | null = null;
-  /** Connections whose handshake (the edit key's hash) is still under way. */
-  private readonly joining = new WeakMap<WatchlistConn, Promise<void>>();
+  private readonly room: Room;
+  private started: Promise<void> | null = null;
+  /** Each connection's frames, its join first, handled one after another in arrival order. */
+  private readonly queues = new WeakMap<WatchlistConn, Promise<void>>();
+  /** Changes to the list (create, edit, rotate, delete), made one at a time. */
+  private writing: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly host: RoomHost<WatchlistConnState>) {}
-
-  async start(): Promise<void> {
-    this.list = (await this.host.storage.get<StoredList>(LIST_KEY)) ?? null;
+  constructor(
+    private readonly host: RoomHost<WatchlistConnState>,
+    options: WatchlistCoreOptions = {},
+  ) {
+    const clock = options.clock ?? systemClock;
+    const cache = new ListCache();
+    const exclusive = <T>(change: () => Promise<T>): Promise<T> => this.exclusive(change);
+    this.room = {
+      host,
+      clock,
+      cache,
+      exclusive,
+      crosshairs: new CrosshairBoard(),
+      presence: new Throttle(clock, PRESENCE_LIMITS.intervalMs, () => sendPresence(this.room)),
+      crosshairPace: new Throttle(
+        clock,
+        () => crosshairIntervalMs(present(this.room).filter(Boolean).length),
+        () => sendCrosshairs(this.room),
+      ),
+      outbox: new AlertOutbox({
+        host: host as RoomHost<unknown>,
+        clock,
+        listId: () => cache.listId,
+        armedOn: (symbol) => armedOn(cache.alerts.values(), symbol),
+        exclusive,
+      }),
+    };
   }
 
-  async connect(conn: WatchlistConn, url: string): Promise<void> {
-    const joined = this.join(conn, url);
-    this.joining.set(conn, joined);
+  /**
+   * Loads the list; every entry point awaits it, so a room answers reads without its runtime's
+   * start hook. Runs once (again only after a failure), however often it is called.
+   */
+  start(): Promise<void> {
+    this.started ??= this.load().catch((err: unknown) => {
+      this.started = null;
+      throw err;
+    });
+    return this.started;
+  }
+
+  /** The tags of a new socket: its client's, so that the room can count a client's sockets. */
+  tags(req: Request): string[] {
+    return [clientTag(clientKey(req))];
+  }
+
+  /**
+   * Decides an upgrade before a socket is opened: 404 for a list that does not exist (or was
+   * deleted), 429 for a client that already holds its share of this list's sockets; null lets
+   * it through. Never throws.
+   */
+  async admit(req: Request): Promise<Response | null> {
     try {
-      await joined;
-    } finally {
-      this.joining.delete(conn);
+      await this.start();
+      const { cache } = this.room;
+      if (!cache.list) return httpError(404, ErrorCode.notFound, cache.missing());
+      if (socketsHeld(this.host, req) >= LIMITS.socketsPerClient) return tooManySockets();
+      return null;
+    } catch (err) {
+      return serverError("watchlist upgrade", err);
     }
   }
 
-  async message(conn: WatchlistConn, data: Frame): Promise<void> {
-    // A frame that arrives while the key is still being checked waits for the check.
-    await this.joining.get(conn);
-    const previous = conn.state;
-    const list = this.list;
-    if (!previous || !list) return;
-    const { next, verdict } = countFrame(previous, Date.now());
-    const state: WatchlistConnState = { ...previous, ...next };
-    conn.setState(state);
-    if (verdict === "close") {
-      conn.close(CLOSE_POLICY, "too many frames");
-      return;
-    }
-    if (verdict === "limited") {
-      send(conn, {
-        type: "error",
-        code: ErrorCode.rateLimited,
-        message: RATE_LIMITED_MESSAGE,
-        ...refOf(data),
-      });
-      return;
-    }
-    const parsed = parseFrame(WatchlistClientMessageSchema, data);
-    if (!parsed.ok) {
-      send(conn, { type: "error", code: parsed.code, message: parsed.message, ...refOf(data) });
-      return;
-    }
-    const msg = parsed.value;
-    switch (msg.type) {
-      case "ping":
-        send(conn, { type: "pong", ...refField(msg.ref), serverTime: Date.now() });
-        return;
-      case "focus":
-        conn.setState({ ...state, focus: msg.symbol });
-        this.presenceChanged();
-        return;
-      default:
-        await this.edit(conn, state, list, msg);
-    }
+  connect(conn: WatchlistConn, req: Request): Promise<void> {
+    return this.enqueue(conn, async () => {
+      await this.start();
+      await join(this.room, conn, req);
+    });
+  }
+
+  /** A frame waits for the frames before it, and for the connection's key check. */
+  message(conn: WatchlistConn, data: Frame): Promise<void> {
+    return this.enqueue(conn, () => handleFrame(this.room, conn, data));
   }
 
   close(conn: WatchlistConn): void {
+    const user = conn.state?.user.id;
     answerClose(conn);
-    this.presenceChanged();
+    this.room.presence.poke();
+    if (user !== undefined && this.room.crosshairs.drop(user)) this.room.crosshairPace.poke();
   }
 
   /** Never throws: a failure is logged and answered with a 500 that shows no internals. */
@@ -117,104 +134,54 @@ export class WatchlistCore {
     return answered(req, this.respond(req));
   }
 
-  /** Gives a new connection its role, identity and first state. */
-  private async join(conn: WatchlistConn, url: string): Promise<void> {
-    const list = this.list;
-    if (!list) {
-      conn.close(4404, NO_LIST);
+  /** The retry alarm: sends the armed sets the ticker rooms have not taken yet. Never throws. */
+  async alarm(): Promise<void> {
+    try {
+      await this.start();
+    } catch (err) {
+      console.error("watchlist alarm", err);
       return;
     }
-    const params = new URL(url).searchParams;
-    const role = await roleFor(params.get("key"), list.keyHash);
-    const user = newUser(randomToken(USER_ID_BYTES), params.get("name"), this.present());
-    conn.setState({ window: 0, frames: 0, user, role, focus: null });
-    sendText(conn, stateText(viewOf(list), role, user));
-    this.presenceChanged();
+    this.room.outbox.alarmFired();
+    await this.room.outbox.flush();
   }
 
-  private async edit(
-    conn: WatchlistConn,
-    state: WatchlistConnState,
-    list: StoredList,
-    edit: WatchlistEdit,
-  ): Promise<void> {
-    const ref = refField(edit.ref);
-    const result = applyEdit(viewOf(list), edit, state.role);
-    if (!result.ok) {
-      send(conn, { type: "error", code: result.code, message: result.message, ...ref });
-      return;
-    }
-    if (result.changed) {
-      const stored: StoredList = { ...list, ...result.list };
-      // Set before the write, so that the next frame builds on this edit, not on the one before.
-      this.list = stored;
-      await this.host.storage.put(LIST_KEY, stored);
-      this.broadcastState(stored);
-    }
-    if (edit.ref !== undefined)
-      send(conn, { type: "ack", ref: edit.ref, version: result.list.version });
+  private async load(): Promise<void> {
+    const { cache, outbox } = this.room;
+    outbox.adopt(await cache.load(this.host.storage));
+    // Sets a crash or an eviction left undelivered go out now, whatever woke the room.
+    if (outbox.pending.length > 0) void outbox.flush();
   }
 
   private async respond(req: Request): Promise<Response> {
     try {
-      if (req.method === "OPTIONS") return preflight();
-      if (req.method === "GET" || req.method === "HEAD") {
-        return this.list ? json(viewOf(this.list)) : httpError(404, ErrorCode.notFound, NO_LIST);
-      }
-      if (req.method === "POST") return await this.create(req);
-      return httpError(
-        405,
-        ErrorCode.methodNotAllowed,
-        "use GET to read a list or POST to create one",
-      );
+      await this.start();
+      return await answer(this.room, req);
     } catch (err) {
-      return serverError("watchlist request", err);
+      return bodyRefusal(err) ?? serverError("watchlist request", err);
     }
   }
 
-  private async create(req: Request): Promise<Response> {
-    if (this.list) return exists();
-    const body = parseCreateBody(await readBody(req, CREATE_BODY_BYTES));
-    if (!body.ok) return body.refusal;
-    // Checked again after the body was read: another create may have won meanwhile.
-    if (this.list) return exists();
-    const { editKey, keyHash } = await newEditKey();
-    const list: StoredList = {
-      ...newList(this.host.id, body.value.name, body.value.symbols),
-      keyHash,
-      created: Date.now(),
-    };
-    this.list = list;
-    await this.host.storage.put(LIST_KEY, list);
-    return json({ id: list.id, editKey } satisfies CreatedWatchlist, 201);
+  private enqueue(conn: WatchlistConn, run: () => Promise<void>): Promise<void> {
+    const queued = (this.queues.get(conn) ?? Promise.resolve()).then(run).catch((err: unknown) => {
+      console.error("watchlist frame failed", err);
+      send(conn, {
+        type: "error",
+        code: ErrorCode.internal,
+        message: "the room could not handle this frame; nothing was changed",
+      });
+    });
+    this.queues.set(conn, queued);
+    void queued.then(() => {
+      if (this.queues.get(conn) === queued) this.queues.delete(conn);
+    });
+    return queued;
   }
 
-  /** The presence of every open socket; those still joining have none yet. */
-  private present(): (Presence | null)[] {
-    return [...this.host.connections()].map((c) => c.state);
+  /** Runs one change to the list after those before it, so each builds on the last one stored. */
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.writing.then(change);
+    this.writing = run.catch(() => undefined);
+    return run;
   }
-
-  private broadcastState(list: StoredList): void {
-    const view = viewOf(list);
-    for (const conn of this.host.connections()) {
-      const state = conn.state;
-      if (state) sendText(conn, stateText(view, state.role, state.user));
-    }
-  }
-
-  /** Someone came, left or looked elsewhere: everyone gets the new presence. */
-  private presenceChanged(): void {
-    const conns = [...this.host.connections()];
-    const users = presenceUsers(conns.map((c) => c.state));
-    const text = JSON.stringify({ type: "presence", users } satisfies WatchlistServerMessage);
-    for (const conn of conns) sendText(conn, text);
-  }
-}
-
-function refField(ref: string | undefined): { ref?: string } {
-  return ref === undefined ? {} : { ref };
-}
-
-function exists(): Response {
-  return httpError(409, ErrorCode.conflict, "a watchlist with this id exists already");
 }

@@ -18,7 +18,10 @@ describe("gateWatchlistRequest", () => {
     ["too short", "abc"],
     ["bad characters", "abcdefghijklmnop!"],
     ["too long", "a".repeat(65)],
+    ["one character repeated", "aaaaaaaaaaaaaaaa"],
+    ["a straight run", "abcdefghijklmnop"],
     ["percent-encoded", `%51${ID.slice(1)}`],
+    ["percent-encoded throughout", [...ID].map((c) => `%${c.charCodeAt(0).toString(16)}`).join("")],
     ["not valid percent-encoding", `${ID}%`],
   ])("refuses an id that is %s with 400", async (_why, id) => {
     expect(await refusal(gateWatchlistRequest(req(), id))).toMatchObject({
@@ -36,7 +39,7 @@ describe("gateWatchlistConnect", () => {
 
   it("refuses a bad id, and a display name that is empty or over 40 characters", async () => {
     expect((await refusal(gateWatchlistConnect(req(), "short"))).status).toBe(400);
-    for (const name of ["", "   ", "n".repeat(41)]) {
+    for (const name of ["", "   ", "n".repeat(41), "\u202Eecila\u200B", "Ann\u0000"]) {
       const query = `?name=${encodeURIComponent(name)}`;
       expect(await refusal(gateWatchlistConnect(req(query), ID))).toMatchObject({
         status: 400,

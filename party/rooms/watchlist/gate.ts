@@ -8,6 +8,7 @@ import {
   DisplayNameSchema,
   describeIssues,
   ErrorCode,
+  isGuessableWatchlistId,
   isWatchlistId,
 } from "../../protocol/index.ts";
 
@@ -29,13 +30,25 @@ export function gateWatchlistRequest(_req: Request, roomId: string): Response | 
   return refuseListId(roomId);
 }
 
-/** Only the canonical spelling passes: a percent-encoded id would name a second room. */
+/**
+ * Only the canonical spelling of a strong id passes: a percent-encoded id would name a second
+ * room, and a guessable one (`aaaaaaaaaaaaaaaa`) a list anyone could find.
+ */
 function refuseListId(id: string): Response | null {
   const decoded = decodeRoomId(id);
-  if (decoded !== null && isWatchlistId(decoded) && decoded === id) return null;
-  return httpError(
-    400,
-    ErrorCode.badRequest,
-    "a watchlist id is 16 to 64 letters, digits, dashes or underscores, chosen at random",
-  );
+  if (decoded === null || decoded !== id || !isWatchlistId(id)) {
+    return httpError(
+      400,
+      ErrorCode.badRequest,
+      "a watchlist id is 16 to 64 letters, digits, dashes or underscores, chosen at random",
+    );
+  }
+  if (isGuessableWatchlistId(id)) {
+    return httpError(
+      400,
+      ErrorCode.badRequest,
+      "this watchlist id is too easy to guess: choose 16 to 64 characters at random",
+    );
+  }
+  return null;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { leastUsedColor, newUser, type Presence, presenceUsers } from "./presence.ts";
+import {
+  leastUsedColor,
+  newUser,
+  type Presence,
+  presenceFrame,
+  presenceUsers,
+} from "./presence.ts";
 
 describe("leastUsedColor", () => {
   it("gives eight people eight different colours, then starts reusing the least used", () => {
@@ -20,7 +26,7 @@ describe("leastUsedColor", () => {
 describe("newUser", () => {
   it("takes the trimmed name asked for, or Guest when there is none or it is not valid", () => {
     expect(newUser("u1", "  Ann  ", []).name).toBe("Ann");
-    for (const name of [null, "", "   ", "n".repeat(41)]) {
+    for (const name of [null, "", "   ", "n".repeat(41), "\u202Eecila\u200B"]) {
       expect(newUser("u1", name, []).name).toBe("Guest");
     }
     expect(newUser("u1", "<b>Ann</b>", []).name).toBe("<b>Ann</b>");
@@ -49,5 +55,22 @@ describe("presenceUsers", () => {
       { ...ann, role: "editor", focus: "AAPL" },
       { ...ben, role: "viewer", focus: null },
     ]);
+  });
+});
+
+describe("presenceFrame", () => {
+  it("counts everyone joined and lists the first 50", () => {
+    const present: (Presence | null)[] = [null];
+    for (let i = 0; i < 70; i++) {
+      present.push({
+        user: { id: `u${i}`, name: `P${i}`, color: "#e5484d" },
+        role: "viewer",
+        focus: null,
+      });
+    }
+    const frame = presenceFrame(present);
+    expect(frame.type).toBe("presence");
+    expect(frame.count).toBe(70);
+    expect(frame.users.map((u) => u.id)).toEqual(Array.from({ length: 50 }, (_, i) => `u${i}`));
   });
 });

@@ -5,6 +5,8 @@
 import * as v from "valibot";
 import {
   DisplayNameSchema,
+  PRESENCE_LIMITS,
+  type PresenceMessage,
   type PresenceUser,
   type Role,
   type User,
@@ -61,4 +63,13 @@ export function presenceUsers(present: Iterable<Presence | null>): PresenceUser[
   const users: PresenceUser[] = [];
   for (const p of present) if (p) users.push({ ...p.user, role: p.role, focus: p.focus });
   return users;
+}
+
+/**
+ * The `presence` frame: everyone here counted, the first `PRESENCE_LIMITS.users` of them (in
+ * connection order) listed, so that the frame stays small however large the audience.
+ */
+export function presenceFrame(present: Iterable<Presence | null>): PresenceMessage {
+  const users = presenceUsers(present);
+  return { type: "presence", users: users.slice(0, PRESENCE_LIMITS.users), count: users.length };
 }

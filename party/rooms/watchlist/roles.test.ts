@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newEditKey, roleFor } from "./roles.ts";
+import { bearerKey, newEditKey, roleFor } from "./roles.ts";
 import { sha256Hex } from "./secrets.ts";
 
 describe("newEditKey", () => {
@@ -17,6 +17,17 @@ describe("roleFor", () => {
     expect(await roleFor(editKey, keyHash)).toBe("editor");
     for (const other of [null, "", `${editKey}x`, editKey.slice(1), keyHash]) {
       expect(await roleFor(other, keyHash), String(other)).toBe("viewer");
+    }
+  });
+});
+
+describe("bearerKey", () => {
+  it("reads the key of a bearer header, whatever the case of the scheme", () => {
+    for (const header of ["Bearer k3y", "bearer k3y", "BEARER  k3y ", "bEaReR\tk3y"]) {
+      expect(bearerKey(header), header).toBe("k3y");
+    }
+    for (const header of [null, "", "k3y", "Basic k3y", "Bearer", "Bearer a b"]) {
+      expect(bearerKey(header), String(header)).toBeNull();
     }
   });
 });

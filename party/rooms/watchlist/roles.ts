@@ -15,3 +15,12 @@ export async function newEditKey(): Promise<{ editKey: string; keyHash: string }
 export async function roleFor(key: string | null, keyHash: string): Promise<Role> {
   return key !== null && (await matchesHash(key, keyHash)) ? "editor" : "viewer";
 }
+
+/**
+ * The key of an `Authorization: Bearer <key>` header (the scheme in any case, as HTTP has it),
+ * or null when there is none.
+ */
+export function bearerKey(header: string | null): string | null {
+  const match = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? "");
+  return match?.[1] ?? null;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Conn } from "../host.ts";
 import { newList, type StoredList } from "./list.ts";
-import { refOf, send, stateText } from "./send.ts";
+import { refOf, send, sharedText, stateText } from "./send.ts";
 
 describe("stateText", () => {
   it("carries the list, the role and the identity, and never the key's hash", () => {
@@ -20,6 +20,37 @@ describe("stateText", () => {
       version: 1,
       role: "editor",
       you,
+      alerts: [],
+      drawings: [],
+    });
+  });
+
+  it("carries the alerts and drawings serialised once for everyone", () => {
+    const list = newList("abcdefghijklmnop", "Tech", ["AAPL"]);
+    const alert = {
+      id: "a1",
+      symbol: "AAPL",
+      when: "above" as const,
+      value: 200,
+      by: "Ann",
+      armed: true,
+    };
+    const drawing = {
+      id: "d1",
+      symbol: "AAPL",
+      kind: "level" as const,
+      price: 190,
+      by: "Ann",
+      color: "#e5484d",
+    };
+    const shared = sharedText({ alerts: [alert], drawings: [drawing] });
+    const you = { id: "u2", name: "Ben", color: "#0090ff" };
+    expect(JSON.parse(stateText(list, "viewer", you, shared))).toMatchObject({
+      type: "state",
+      role: "viewer",
+      you,
+      alerts: [alert],
+      drawings: [drawing],
     });
   });
 });

@@ -8,6 +8,7 @@ import {
   PROTOCOL_VERSION,
   RefCarrierSchema,
   type Role,
+  type StateMessage,
   type User,
   type WatchlistServerMessage,
   type WatchlistView,
@@ -27,12 +28,27 @@ export function sendText(conn: Conn<unknown>, text: string): void {
   }
 }
 
+/** What every connection's `state` shares beyond the list: serialised once per change. */
+export type SharedState = Required<Pick<StateMessage, "alerts" | "drawings">>;
+
+export const NO_SHARED_STATE: SharedState = { alerts: [], drawings: [] };
+
+export function sharedText(shared: SharedState): string {
+  return JSON.stringify({ alerts: shared.alerts, drawings: shared.drawings } satisfies SharedState);
+}
+
 /**
  * One connection's `state` frame: the same list for all, its own role and identity. Fields are
- * picked one by one so that a stored list's key hash can never ride along.
+ * picked one by one so that a stored list's key hash can never ride along. The alerts and
+ * drawings, the same for everyone and the bulk of the frame, come serialised (`sharedText`).
  */
-export function stateText(list: WatchlistView, role: Role, you: User): string {
-  return JSON.stringify({
+export function stateText(
+  list: WatchlistView,
+  role: Role,
+  you: User,
+  shared = sharedText(NO_SHARED_STATE),
+): string {
+  const head = JSON.stringify({
     type: "state",
     v: PROTOCOL_VERSION,
     id: list.id,
@@ -41,7 +57,8 @@ export function stateText(list: WatchlistView, role: Role, you: User): string {
     version: list.version,
     role,
     you,
-  } satisfies WatchlistServerMessage);
+  } satisfies Omit<StateMessage, keyof SharedState>);
+  return `${head.slice(0, -1)},${shared.slice(1)}`;
 }
 
 /** The `ref` of a refused frame, when one can be read, so the error can echo it. */
