@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
-import { NAME_LIMITS } from "../../party/protocol/index.ts";
+import { isPlainName, NAME_LIMITS } from "../../party/protocol/index.ts";
 
 type Props = {
   open: boolean;
@@ -31,13 +31,15 @@ export function NameDialog({ open, current, onSave, onCancel }: Props) {
     if (!open && el.open) el.close();
   }, [open, current]);
 
-  const trimmed = text.trim();
+  const trimmed = text.trim().normalize("NFC");
   const problem =
     trimmed === ""
       ? "Type a name of 1 to 40 characters."
       : trimmed.length > NAME_LIMITS.display
         ? `Use at most ${NAME_LIMITS.display} characters.`
-        : null;
+        : !isPlainName(trimmed)
+          ? "Use letters, digits and marks that show as themselves: no invisible or direction-changing characters."
+          : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -3,13 +3,22 @@ import { youFirst } from "../lib/presence.ts";
 import { Face } from "./face.tsx";
 
 /** Everyone here in words: name, whether they can edit, and what they are looking at. */
-export function PeopleList({ users, you }: { users: readonly PresenceUser[]; you: string }) {
+type Props = {
+  /** Who is listed: the room lists at most 50. */
+  users: readonly PresenceUser[];
+  /** How many people are here in all. */
+  count: number;
+  you: string;
+};
+
+export function PeopleList({ users, count, you }: Props) {
   if (users.length === 0) return null;
   const ordered = youFirst(users, you);
+  const unlisted = count - users.length;
   return (
     <section className="people" aria-labelledby="people-title">
       <h2 id="people-title" className="section-title">
-        Here now · {users.length}
+        Here now · {Math.max(count, users.length)}
       </h2>
       <ul className="people-items">
         {ordered.map((user) => (
@@ -23,6 +32,11 @@ export function PeopleList({ users, you }: { users: readonly PresenceUser[]; you
             <span className="person-focus">{user.focus ?? "—"}</span>
           </li>
         ))}
+        {unlisted > 0 ? (
+          <li className="person person-more">
+            and {unlisted} more {unlisted === 1 ? "person" : "people"}
+          </li>
+        ) : null}
       </ul>
     </section>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
 import {
   applyChartColors,
@@ -6,32 +6,57 @@ import {
   type ChartHandles,
   createPriceChart,
 } from "../lib/chart-setup.ts";
-import { ChartSync } from "../lib/chart-sync.ts";
-import { chartColors, currentScheme, useColorScheme } from "../lib/color-scheme.ts";
+import { type ChartLayer, ChartSync } from "../lib/chart-sync.ts";
+import {
+  type ColorScheme,
+  chartColors,
+  currentScheme,
+  useColorScheme,
+} from "../lib/color-scheme.ts";
 import type { TickerStore } from "../lib/ticker-store.ts";
 import type { Timeframe } from "../lib/timeframes.ts";
 
-type Props = { store: TickerStore; timeframe: Timeframe };
+/** What a layer drawn over the chart (indicators, compared symbols) is given. */
+export type ChartAccess = {
+  handles: ChartHandles;
+  /** Adds a layer to the chart and draws it; the function it returns takes it off. */
+  attach: (layer: ChartLayer) => () => void;
+  scheme: ColorScheme;
+};
+
+type Props = {
+  store: TickerStore;
+  timeframe: Timeframe;
+  /**
+   * Drawn over the chart once it exists. The caller loads it (lazily): a dynamic import from
+   * this chunk would cost the page's first load a chunk of shared code of its own.
+   */
+  studies?: ((chart: ChartAccess) => ReactNode) | null;
+};
 
 /**
  * The price chart. It is created once; live data reaches it through a store subscription and
  * `series.update`, never through React state.
  */
-export default function PriceChart({ store, timeframe }: Props) {
+export default function PriceChart({ store, timeframe, studies = null }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<ChartHandles | null>(null);
+  const sync = useRef<ChartSync | null>(null);
   const shown = useRef<Timeframe | null>(null);
+  const [handles, setHandles] = useState<ChartHandles | null>(null);
   const scheme = useColorScheme();
   const decimals = useStore(store, (s) => s.decimals);
   const loading = useStore(store, (s) => s.phase === "loading");
 
   useEffect(() => {
     if (!container.current) return;
-    const handles = createPriceChart(container.current, chartColors(currentScheme()));
-    chart.current = handles;
+    const created = createPriceChart(container.current, chartColors(currentScheme()));
+    chart.current = created;
+    setHandles(created);
     return () => {
       chart.current = null;
-      handles.chart.remove();
+      created.layers.clear();
+      created.chart.remove();
     };
   }, []);
 
@@ -43,16 +68,32 @@ export default function PriceChart({ store, timeframe }: Props) {
     const handles = chart.current;
     if (!handles) return;
     applyChartColors(handles, chartColors(scheme));
-    const sync = new ChartSync(handles, timeframe);
+    const current = new ChartSync(handles, timeframe);
+    sync.current = current;
     // Only a new timeframe moves the view; a new colour scheme keeps the user's scroll and zoom.
-    sync.reset(store.getState(), shown.current === timeframe);
+    current.reset(store.getState(), shown.current === timeframe);
     shown.current = timeframe;
-    return store.subscribe((state) => sync.apply(state));
+    const unsubscribe = store.subscribe((state) => current.apply(state));
+    return () => {
+      unsubscribe();
+      if (sync.current === current) sync.current = null;
+    };
   }, [store, timeframe, scheme]);
+
+  const attach = useCallback((layer: ChartLayer) => {
+    const handles = chart.current;
+    if (!handles) return () => undefined;
+    handles.layers.add(layer);
+    sync.current?.reload();
+    return () => {
+      handles.layers.delete(layer);
+    };
+  }, []);
 
   return (
     <div className="chart-frame">
       <div ref={container} className="chart" data-testid="chart" />
+      {handles && studies ? studies({ handles, attach, scheme }) : null}
       {loading ? (
         <div className="chart-skeleton" aria-hidden="true">
           <span className="skeleton" />

@@ -1,7 +1,10 @@
 import { useStore } from "zustand";
+import { extendedHours } from "../lib/market-state.ts";
 import { useSymbolInfo } from "../lib/symbol-directory.ts";
 import type { TickerStore } from "../lib/ticker-store.ts";
+import { ExtendedQuote } from "./extended-quote.tsx";
 import { LastPrice } from "./last-price.tsx";
+import { MarketState } from "./market-state.tsx";
 import { QuoteChange } from "./quote-change.tsx";
 import { QuoteSkeleton } from "./quote-skeleton.tsx";
 import { QuoteStats } from "./quote-stats.tsx";
@@ -13,26 +16,32 @@ export function QuoteHeader({ store, symbol, level = 1 }: Props) {
   const Heading = level === 1 ? "h1" : "h2";
   const info = useSymbolInfo(symbol);
   const hasQuote = useStore(store, (s) => s.quote !== null);
+  const extended = useStore(store, (s) => extendedHours(s.quote) !== null);
   return (
     <header className="quote-header">
-      <div className="quote-title">
-        <Heading id="ticker-symbol" className="quote-symbol">
-          {symbol}
-        </Heading>
-        <SourceBadge store={store} />
-        <span className="quote-name">{info?.name ?? "\u00a0"}</span>
+      <div className="quote-grid">
+        <div className="quote-title">
+          <Heading id="ticker-symbol" className="quote-symbol">
+            {symbol}
+          </Heading>
+          <SourceBadge store={store} />
+          <MarketState store={store} />
+          <span className="quote-name">{info?.name ?? "\u00a0"}</span>
+        </div>
+        <div className="quote-price">
+          {!hasQuote ? (
+            <QuoteSkeleton store={store} />
+          ) : extended ? (
+            <ExtendedQuote store={store} />
+          ) : (
+            <>
+              <LastPrice store={store} />
+              <QuoteChange store={store} />
+            </>
+          )}
+        </div>
+        <QuoteStats store={store} />
       </div>
-      <div className="quote-price">
-        {hasQuote ? (
-          <>
-            <LastPrice store={store} />
-            <QuoteChange store={store} />
-          </>
-        ) : (
-          <QuoteSkeleton store={store} />
-        )}
-      </div>
-      <QuoteStats store={store} />
     </header>
   );
 }

@@ -1,6 +1,8 @@
 import { useStore } from "zustand";
 import { formatPrice, formatVolume } from "../lib/format.ts";
+import { figure } from "../lib/market-state.ts";
 import type { TickerStore } from "../lib/ticker-store.ts";
+import { RangeFigure } from "./range-figure.tsx";
 import { Stat } from "./stat.tsx";
 
 /** The session's figures. Selected one by one, so that each re-renders only when it changes. */
@@ -11,36 +13,33 @@ export function QuoteStats({ store }: { store: TickerStore }) {
   const high = useStore(store, (s) => s.quote?.high ?? null);
   const price = useStore(store, (s) => s.quote?.price ?? null);
   const volume = useStore(store, (s) => s.quote?.volume ?? null);
+  // Only rooms with daily history know the year's range: without it the stat is left out.
+  const low52 = useStore(store, (s) => figure(s.quote?.low52));
+  const high52 = useStore(store, (s) => figure(s.quote?.high52));
   const decimals = useStore(store, (s) => s.decimals);
-  const fmt = (v: number | null) => (v === null ? null : formatPrice(v, decimals));
-  const position =
-    low !== null && high !== null && price !== null && high > low
-      ? ((price - low) / (high - low)) * 100
-      : 50;
+  const fmt = (v: number) => formatPrice(v, decimals);
   return (
     <dl className="stats">
-      <Stat label="Open" value={fmt(open)} />
-      <Stat label="Prev close" value={fmt(prevClose)} />
+      <Stat label="Open" value={open === null ? null : fmt(open)} />
+      <Stat label="Prev close" value={prevClose === null ? null : fmt(prevClose)} />
       <div className="stat stat-range">
         <dt>Day range</dt>
         <dd>
           {low === null || high === null ? (
             <span className="skeleton skeleton-stat" />
           ) : (
-            <>
-              <span>
-                {fmt(low)}
-                <span aria-hidden="true"> – </span>
-                <span className="visually-hidden"> to </span>
-                {fmt(high)}
-              </span>
-              <span className="range-bar" aria-hidden="true">
-                <span className="range-marker" style={{ left: `${position}%` }} />
-              </span>
-            </>
+            <RangeFigure low={low} high={high} price={price} format={fmt} />
           )}
         </dd>
       </div>
+      {low52 !== null && high52 !== null ? (
+        <div className="stat stat-range">
+          <dt>52-week range</dt>
+          <dd>
+            <RangeFigure low={low52} high={high52} price={price} format={fmt} />
+          </dd>
+        </div>
+      ) : null}
       <Stat label="Volume" value={volume === null ? null : formatVolume(volume)} />
     </dl>
   );

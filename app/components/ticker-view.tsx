@@ -1,5 +1,5 @@
 import { lazy, Suspense } from "react";
-import { Link, useSearchParams } from "wouter";
+import { Link, useLocation, useSearchParams } from "wouter";
 import { useStore } from "zustand";
 import { type TimeframeId, timeframeById } from "../lib/timeframes.ts";
 import { useDocumentTitle } from "../lib/use-document-title.ts";
@@ -9,45 +9,83 @@ import { ChartSkeleton } from "./chart-skeleton.tsx";
 import { CopyLinkButton } from "./copy-link-button.tsx";
 import { ErrorPanel } from "./error-panel.tsx";
 import { QuoteHeader } from "./quote-header.tsx";
+import { StudyMenu } from "./study-menu.tsx";
 import { TimeframeBar } from "./timeframe-bar.tsx";
 
 // The chart library is the largest dependency: it loads while the socket connects.
 const PriceChart = lazy(() => import("./price-chart.tsx"));
+// Indicators and compared symbols load once one is chosen, their pickers when a button is
+// first pressed.
+const ChartStudies = lazy(() => import("./chart-studies.tsx"));
+const IndicatorPicker = lazy(() => import("./indicator-picker.tsx"));
+const ComparePicker = lazy(() => import("./compare-picker.tsx"));
 
 type Props = {
   symbol: string;
   /** Inside another page (a watchlist): a second-level heading, a link to the symbol's own
-   * page instead of a copy button, and the tab title left to the page. */
+   * page instead of a copy button, the tab title left to the page, and no indicators. */
   embedded?: boolean;
 };
+
+/** Entries of a comma-separated URL value, for the count on a button: the picker checks them. */
+const listed = (value: string) => (value === "" ? 0 : value.split(",").length);
 
 /** One symbol: its live quote, its chart, and the one full-mode socket that feeds both. */
 export function TickerView({ symbol, embedded = false }: Props) {
   const store = useTickerRoom(symbol, "full");
   const phase = useStore(store, (s) => s.phase);
   const error = useStore(store, (s) => s.error);
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const [location, navigate] = useLocation();
   const timeframe = timeframeById(params.get("tf"));
+  const indicators = embedded ? "" : (params.get("ind") ?? "");
+  const compare = embedded ? "" : (params.get("cmp") ?? "");
   useDocumentTitle(store, !embedded);
 
   if (phase === "error") {
     return <ErrorPanel title={`${symbol} is not available`}>{error}</ErrorPanel>;
   }
 
-  const choose = (id: TimeframeId) =>
-    setParams(
-      (p) => {
-        p.set("tf", id);
-        return p;
-      },
-      { replace: true },
-    );
+  // Replaced, not pushed: the back button leaves the page rather than undoing each choice.
+  // Commas stay as they are, so that a shared link reads `?ind=sma20,rsi14`.
+  const setParam = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value === "") next.delete(name);
+    else next.set(name, value);
+    const query = next.toString().replaceAll("%2C", ",");
+    navigate(`${location}${query ? `?${query}` : ""}`, { replace: true });
+  };
 
   return (
     <article className="ticker" aria-labelledby="ticker-symbol">
       <QuoteHeader store={store} symbol={symbol} level={embedded ? 2 : 1} />
       <div className="chart-toolbar">
-        <TimeframeBar value={timeframe.id} onChange={choose} />
+        <div style={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 8 }}>
+          <TimeframeBar value={timeframe.id} onChange={(id: TimeframeId) => setParam("tf", id)} />
+          {embedded ? null : (
+            <>
+              <StudyMenu label="Indicators" count={listed(indicators)}>
+                {(panel) => (
+                  <IndicatorPicker
+                    {...panel}
+                    value={indicators}
+                    onChange={(value) => setParam("ind", value)}
+                  />
+                )}
+              </StudyMenu>
+              <StudyMenu label="Compare" count={listed(compare)}>
+                {(panel) => (
+                  <ComparePicker
+                    {...panel}
+                    symbol={symbol}
+                    value={compare}
+                    onChange={(value) => setParam("cmp", value)}
+                  />
+                )}
+              </StudyMenu>
+            </>
+          )}
+        </div>
         {embedded ? (
           <Link href={`/s/${symbol}`} className="button button-quiet">
             Open {symbol}
@@ -58,7 +96,25 @@ export function TickerView({ symbol, embedded = false }: Props) {
       </div>
       <ChartBoundary>
         <Suspense fallback={<ChartSkeleton />}>
-          <PriceChart store={store} timeframe={timeframe} />
+          <PriceChart
+            store={store}
+            timeframe={timeframe}
+            studies={
+              indicators === "" && compare === ""
+                ? null
+                : (chart) => (
+                    <Suspense fallback={null}>
+                      <ChartStudies
+                        {...chart}
+                        symbol={symbol}
+                        timeframe={timeframe}
+                        indicators={indicators}
+                        compare={compare}
+                      />
+                    </Suspense>
+                  )
+            }
+          />
         </Suspense>
       </ChartBoundary>
     </article>

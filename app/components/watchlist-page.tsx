@@ -1,13 +1,25 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useSearchParams } from "wouter";
 import { useStore } from "zustand";
 import { isWatchlistId } from "../../party/protocol/index.ts";
-import { editLink, savedName, saveName, takeKey, viewLink } from "../lib/saved-lists.ts";
+import {
+  deleteWatchlist,
+  editLink,
+  savedName,
+  saveName,
+  takeKey,
+  viewLink,
+} from "../lib/saved-lists.ts";
 import { useWatchlistRoom } from "../lib/use-watchlist-room.ts";
+import { parseSort, type Sort, writeSort } from "../lib/watchlist-sort.ts";
+import { canEdit } from "../lib/watchlist-state.ts";
+import { AccessNotice } from "./access-notice.tsx";
 import { AddSymbolForm } from "./add-symbol-form.tsx";
 import { CopyLinkButton } from "./copy-link-button.tsx";
 import { EditNotice } from "./edit-notice.tsx";
 import { ErrorPanel } from "./error-panel.tsx";
 import { ListTitle } from "./list-title.tsx";
+import { ManageList } from "./manage-list.tsx";
 import { NameDialog } from "./name-dialog.tsx";
 import { PeopleList } from "./people-list.tsx";
 import { PresenceFaces } from "./presence-faces.tsx";
@@ -33,24 +45,46 @@ export default function WatchlistPage({ id }: { id: string }) {
 }
 
 function WatchlistScreen({ id }: { id: string }) {
-  const [key] = useState(() => takeKey(id));
+  const [initialKey] = useState(() => takeKey(id));
   const [name, setName] = useState(savedName);
   // Without a saved name the dialog asks first; "Join as Guest" answers for this visit only.
   const [asking, setAsking] = useState(name === null);
   const [guest, setGuest] = useState(false);
   const room = useWatchlistRoom({
     id,
-    key,
+    initialKey,
     name: name ?? undefined,
     enabled: name !== null || guest,
   });
-  const { store } = room;
+  const { store, key } = room;
   const phase = useStore(store, (s) => s.phase);
   const view = useStore(store, (s) => s.view);
-  const role = useStore(store, (s) => s.role);
+  const editor = useStore(store, canEdit);
+  const confirmedEditor = useStore(store, (s) => s.role === "editor");
   const you = useStore(store, (s) => s.you);
-  const users = useStore(store, (s) => s.users);
+  const listed = useStore(store, (s) => s.users);
+  const count = useStore(store, (s) => s.count);
 
+  // The room lists at most 50 people; one who came later still sees their own face.
+  const users = useMemo(
+    () =>
+      you === null || listed.some((u) => u.id === you.id)
+        ? listed
+        : [
+            { ...you, role: editor ? ("editor" as const) : ("viewer" as const), focus: null },
+            ...listed,
+          ],
+    [listed, you, editor],
+  );
+  // The viewer's own sort lives in the address, beside the chart's timeframe.
+  const [params, setParams] = useSearchParams();
+  const sortKey = params.get("sort");
+  const sortDir = params.get("dir");
+  const sort = useMemo(() => parseSort(sortKey, sortDir), [sortKey, sortDir]);
+  const setSort = useCallback(
+    (next: Sort | null) => setParams((p) => writeSort(p, next), { replace: true }),
+    [setParams],
+  );
   const [selected, setSelected] = useState<string | null>(null);
   const [following, setFollowing] = useState<string | null>(null);
   const leader = following === null ? undefined : users.find((u) => u.id === following);
@@ -110,6 +144,14 @@ function WatchlistScreen({ id }: { id: string }) {
     />
   );
 
+  if (phase === "deleted") {
+    return (
+      <ErrorPanel title="This list was deleted" action="Go to the home page" takeFocus>
+        An editor deleted this watchlist, for everyone who had its link. It is gone from your
+        watchlists too.
+      </ErrorPanel>
+    );
+  }
   if (phase === "missing") {
     return (
       <ErrorPanel title="Watchlist not found" action="Go to the home page">
@@ -127,7 +169,6 @@ function WatchlistScreen({ id }: { id: string }) {
     );
   }
 
-  const editor = role === "editor";
   const leaderName = leader?.name;
   return (
     <article className="wl" aria-labelledby="wl-title">
@@ -146,6 +187,7 @@ function WatchlistScreen({ id }: { id: string }) {
         </div>
         <PresenceFaces
           users={users}
+          count={count}
           you={you.id}
           following={following}
           onFollow={follow}
@@ -158,6 +200,7 @@ function WatchlistScreen({ id }: { id: string }) {
           <CopyLinkButton label="Copy view link" link={() => viewLink(id)} />
         </div>
       </header>
+      <AccessNotice store={store} />
       <EditNotice store={store} />
       <div className="wl-body">
         <section className="wl-list" aria-label="List">
@@ -165,7 +208,13 @@ function WatchlistScreen({ id }: { id: string }) {
             <AddSymbolForm
               symbols={symbols}
               autoFocus={symbols.length === 0}
-              onAdd={(symbol) => room.edit({ type: "add", symbol })}
+              onAdd={(added) =>
+                room.edit(
+                  added.length === 1
+                    ? { type: "add", symbol: added[0] as string }
+                    : { type: "add", symbols: added },
+                )
+              }
               onKey={act}
             />
           ) : null}
@@ -174,6 +223,8 @@ function WatchlistScreen({ id }: { id: string }) {
               symbols={symbols}
               current={current}
               editable={editor}
+              sort={sort}
+              onSort={setSort}
               onSelect={choose}
               onAct={act}
               onMove={(symbol, index) => room.edit({ type: "move", symbol, index })}
@@ -191,7 +242,17 @@ function WatchlistScreen({ id }: { id: string }) {
               </p>
             </div>
           )}
-          <PeopleList users={users} you={you.id} />
+          <PeopleList users={users} count={count} you={you.id} />
+          {confirmedEditor && key ? (
+            <ManageList
+              listName={view.name}
+              onRotate={room.rotate}
+              onDelete={async () => {
+                await deleteWatchlist(id, key);
+                store.markDeleted();
+              }}
+            />
+          ) : null}
         </section>
         <section ref={chart} className="wl-chart" aria-label="Chart">
           {leaderName !== undefined ? (

@@ -1,17 +1,25 @@
 import {
   type DragEvent,
+  type FocusEvent,
   type KeyboardEvent,
+  useId,
   useLayoutEffect,
   useMemo,
   useRef,
   useState,
 } from "react";
+import { useSortedSymbols } from "../lib/use-sorted-symbols.ts";
+import type { Sort } from "../lib/watchlist-sort.ts";
+import { SortHeader } from "./sort-header.tsx";
 import { type RowActions, WatchlistRow } from "./watchlist-row.tsx";
 
 type Props = {
   symbols: readonly string[];
   current: string | null;
   editable: boolean;
+  /** The viewer's own sort, or null for the list's shared order. */
+  sort: Sort | null;
+  onSort(sort: Sort | null): void;
   onSelect(symbol: string): void;
   onAct(): void;
   onMove(symbol: string, index: number): void;
@@ -21,24 +29,52 @@ type Props = {
 /** Keys that only move focus around are not acting on the list. */
 const NAVIGATION_ONLY = new Set(["Tab", "Shift", "Control", "Alt", "Meta"]);
 
+const COLUMN_NAMES: Record<Sort["key"], string> = {
+  symbol: "Symbol",
+  last: "Last",
+  change: "Change",
+  changePct: "Change %",
+  volume: "Volume",
+  dayRange: "Day range",
+  range52: "52-week range",
+  session: "Market",
+};
+
 /**
- * The list's rows. Editors reorder them by dragging or with Alt+↑ / Alt+↓ on a focused row;
- * ↑ ↓ Home End move between rows, Enter or Space opens a row's chart.
+ * The list's rows as a table whose column headers sort it for this viewer only. Editors
+ * reorder the shared list by dragging or with Alt+↑ / Alt+↓ on a focused row, while no sort is
+ * on; ↑ ↓ Home End move between rows as shown, Enter or Space opens a row's chart.
  */
 export function WatchlistRows(props: Props) {
-  const { symbols, current, editable } = props;
-  const list = useRef<HTMLOListElement>(null);
-  const latest = useRef(props);
-  latest.current = props;
+  const { symbols, current, editable, sort, onSort } = props;
+  const shown = useSortedSymbols(symbols, sort);
+  const reorderable = editable && sort === null;
+  const list = useRef<HTMLTableSectionElement>(null);
+  const latest = useRef({ ...props, shown });
+  latest.current = { ...props, shown };
+  const noteId = useId();
   const [dragging, setDragging] = useState<string | null>(null);
   const [over, setOver] = useState<number | null>(null);
   /** A row moved by keyboard keeps focus, wherever React put its element. */
   const refocus = useRef<string | null>(null);
+  /** The row whose button has focus: a sorted row that moves keeps it too. */
+  const focused = useRef<string | null>(null);
+  const shownBefore = useRef(shown);
+  if (shownBefore.current !== shown && focused.current !== null) {
+    // Moving an element out of the document and back drops its focus; put it back after.
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && active.closest(`[data-symbol="${focused.current}"]`)) {
+      refocus.current ??= focused.current;
+    }
+  }
+  shownBefore.current = shown;
 
   useLayoutEffect(() => {
     if (refocus.current === null) return;
-    focusRow(list.current, refocus.current);
+    const symbol = refocus.current;
     refocus.current = null;
+    if (!document.activeElement?.closest(`[data-symbol="${symbol}"]`))
+      focusRow(list.current, symbol);
   });
 
   // One object for every row, whatever changes: rows re-render for their own data only.
@@ -46,30 +82,35 @@ export function WatchlistRows(props: Props) {
     () => ({
       select: (symbol) => latest.current.onSelect(symbol),
       remove: (symbol) => {
-        const { symbols, onRemove, onAct } = latest.current;
+        const { shown, onRemove, onAct } = latest.current;
         onAct();
         // Focus goes to the next row (or the one before), not to the top of the page.
-        const at = symbols.indexOf(symbol);
-        focusRow(list.current, symbols[at + 1] ?? symbols[at - 1]);
+        const at = shown.indexOf(symbol);
+        focusRow(list.current, shown[at + 1] ?? shown[at - 1]);
         onRemove(symbol);
       },
       keyDown: (event: KeyboardEvent, symbol: string) => {
-        const { symbols, editable, onMove, onAct } = latest.current;
+        const { symbols, shown, editable, sort, onMove, onAct } = latest.current;
         if (!NAVIGATION_ONLY.has(event.key)) onAct();
-        const at = symbols.indexOf(symbol);
         const up = event.key === "ArrowUp";
         if (!up && event.key !== "ArrowDown" && event.key !== "Home" && event.key !== "End") return;
         event.preventDefault();
         if (event.altKey && (up || event.key === "ArrowDown")) {
+          // A sorted view has no shared position to move to: the note above the rows says so.
+          const at = symbols.indexOf(symbol);
           const to = at + (up ? -1 : 1);
-          if (!editable || to < 0 || to >= symbols.length) return;
+          if (!editable || sort !== null || to < 0 || to >= symbols.length) return;
           refocus.current = symbol;
           onMove(symbol, to);
           return;
         }
+        const at = shown.indexOf(symbol);
         const next =
-          event.key === "Home" ? 0 : event.key === "End" ? symbols.length - 1 : at + (up ? -1 : 1);
-        focusRow(list.current, symbols[next]);
+          event.key === "Home" ? 0 : event.key === "End" ? shown.length - 1 : at + (up ? -1 : 1);
+        focusRow(list.current, shown[next]);
+      },
+      focus: (_event: FocusEvent, symbol: string) => {
+        focused.current = symbol;
       },
       dragStart: (event: DragEvent, symbol: string) => {
         event.dataTransfer.effectAllowed = "move";
@@ -84,10 +125,10 @@ export function WatchlistRows(props: Props) {
       drop: (event: DragEvent, index: number) => {
         event.preventDefault();
         const symbol = event.dataTransfer.getData("text/plain");
-        const { symbols, onMove, onAct } = latest.current;
+        const { symbols, sort, onMove, onAct } = latest.current;
         setDragging(null);
         setOver(null);
-        if (!symbols.includes(symbol) || symbols.indexOf(symbol) === index) return;
+        if (sort !== null || !symbols.includes(symbol) || symbols.indexOf(symbol) === index) return;
         onAct();
         onMove(symbol, index);
       },
@@ -99,27 +140,93 @@ export function WatchlistRows(props: Props) {
     [],
   );
 
-  const from = dragging === null ? -1 : symbols.indexOf(dragging);
+  // Positions in the shared order, which drops and moves are about, wherever a row is shown.
+  const positions = useMemo(() => new Map(symbols.map((s, i) => [s, i])), [symbols]);
+  const from = dragging === null ? -1 : (positions.get(dragging) ?? -1);
+  const header = (key: Sort["key"], className: string) => (
+    <SortHeader
+      column={key}
+      label={COLUMN_NAMES[key]}
+      sort={sort}
+      onSort={onSort}
+      className={className}
+    />
+  );
   return (
-    <ol ref={list} className="wl-rows" aria-label="Symbols">
-      {symbols.map((symbol, index) => (
-        <WatchlistRow
-          key={symbol}
-          symbol={symbol}
-          index={index}
-          selected={symbol === current}
-          editable={editable}
-          drop={
-            over === index && from >= 0 && from !== index
-              ? index > from
-                ? "after"
-                : "before"
-              : undefined
-          }
-          actions={actions}
-        />
-      ))}
-    </ol>
+    <>
+      <div className="wl-sort-status" aria-live="polite">
+        {sort === null ? null : (
+          <p id={noteId} className="wl-sort-note">
+            <span>
+              Sorted by {COLUMN_NAMES[sort.key]},{" "}
+              {sort.dir === "asc" ? "lowest first" : "highest first"}, on your screen only.
+              {editable ? " Turn sorting off to reorder the shared list." : ""}
+            </span>
+            <button type="button" className="button button-quiet" onClick={() => onSort(null)}>
+              Show list order
+            </button>
+          </p>
+        )}
+      </div>
+      <div className="wl-table-frame">
+        <table
+          className="wl-table"
+          aria-label="Symbols"
+          aria-describedby={sort === null ? undefined : noteId}
+          data-editable={editable || undefined}
+        >
+          <thead>
+            <tr className="wl-row wl-row-head">
+              {header("symbol", "wl-col-symbol")}
+              <th scope="col" className="wl-col-spark">
+                <span className="visually-hidden">Day's line</span>
+              </th>
+              {header("last", "wl-col-last")}
+              {header("change", "wl-col-change")}
+              {header("changePct", "wl-col-pct")}
+              {header("volume", "wl-col-volume")}
+              {header("dayRange", "wl-col-day")}
+              {header("range52", "wl-col-52")}
+              {header("session", "wl-col-session")}
+              {editable ? (
+                <th scope="col" className="wl-col-remove">
+                  <span className="visually-hidden">Remove</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody
+            ref={list}
+            className="wl-rows"
+            onBlur={(event) => {
+              if (!list.current?.contains(event.relatedTarget)) focused.current = null;
+            }}
+          >
+            {shown.map((symbol) => {
+              const index = positions.get(symbol) ?? 0;
+              return (
+                <WatchlistRow
+                  key={symbol}
+                  symbol={symbol}
+                  index={index}
+                  selected={symbol === current}
+                  editable={editable}
+                  reorderable={reorderable}
+                  drop={
+                    over === index && from >= 0 && from !== index
+                      ? index > from
+                        ? "after"
+                        : "before"
+                      : undefined
+                  }
+                  actions={actions}
+                />
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 

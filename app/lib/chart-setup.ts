@@ -15,6 +15,7 @@ import {
   TickMarkType,
   type Time,
 } from "lightweight-charts";
+import type { ChartLayer } from "./chart-sync.ts";
 import type { ChartColors } from "./color-scheme.ts";
 
 export type ChartHandles = {
@@ -23,6 +24,20 @@ export type ChartHandles = {
   line: ISeriesApi<"Line">;
   volume: ISeriesApi<"Histogram">;
   colors: ChartColors;
+  /** Decimals of the room's prices, as last applied. */
+  decimals: number;
+  /** Drawn from the same bars as the candles (indicators, compared symbols); fed with them. */
+  layers: Set<ChartLayer>;
+  /**
+   * While other symbols are compared, the price pane shows percent change from this price
+   * (the close at the start of the visible range); null shows prices.
+   */
+  percentBase: number | null;
+  /**
+   * The library's series types, for layers loaded later: were they to import the library, it
+   * would move out of this chunk into one they share, a chunk more on the page's first load.
+   */
+  definitions: { line: typeof LineSeries; histogram: typeof HistogramSeries };
 };
 
 /** The main pane takes this many times the height of the volume pane. */
@@ -81,7 +96,17 @@ export function createPriceChart(container: HTMLElement, colors: ChartColors): C
   const [pricePane, volumePane] = chart.panes();
   pricePane?.setStretchFactor(PRICE_TO_VOLUME);
   volumePane?.setStretchFactor(1);
-  const handles: ChartHandles = { chart, candles, line, volume, colors };
+  const handles: ChartHandles = {
+    chart,
+    candles,
+    line,
+    volume,
+    colors,
+    decimals: 2,
+    layers: new Set(),
+    percentBase: null,
+    definitions: { line: LineSeries, histogram: HistogramSeries },
+  };
   applyChartColors(handles, colors);
   return handles;
 }
@@ -114,6 +139,9 @@ export function applyChartColors(handles: ChartHandles, colors: ChartColors): vo
 }
 
 export function applyPriceDecimals(handles: ChartHandles, decimals: number): void {
+  handles.decimals = decimals;
+  // Percent mode has a format of its own; prices get theirs back when it ends.
+  if (handles.percentBase !== null) return;
   const priceFormat = { type: "price", precision: decimals, minMove: 10 ** -decimals } as const;
   handles.candles.applyOptions({ priceFormat });
   handles.line.applyOptions({ priceFormat });

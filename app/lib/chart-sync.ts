@@ -2,7 +2,8 @@
  * Keeps the chart's series in step with a ticker store. A reset loads everything with
  * `setData`; after that only what changed goes in with `series.update`. It is called from
  * the store's subscription, which fires once per animation frame (see frame-batch.ts), so the
- * chart redraws at most once per frame however fast ticks arrive.
+ * chart redraws at most once per frame however fast ticks arrive. Layers (indicators, compared
+ * symbols) hear of the same bars: all of them on a reset, then each bar that changed.
  */
 import type { UTCTimestamp } from "lightweight-charts";
 import type { Candle } from "../../party/protocol/index.ts";
@@ -19,6 +20,19 @@ import {
 // Lightweight Charts wants UTC seconds; fractions keep ticks of the same second apart.
 const seconds = (ms: number) => (ms / 1000) as UTCTimestamp;
 
+/**
+ * Something drawn from the chart's bars besides the candles. On the tick line every point is a
+ * bar whose open, high, low and close are its price.
+ */
+export interface ChartLayer {
+  /** Every bar in the chart, oldest first: after a reset, or when the layer is attached. */
+  load(bars: readonly Candle[]): void;
+  /** The newest bar changed; `added` when it is a new bar after the one before. */
+  bar(bar: Candle, added: boolean): void;
+}
+
+const pointBar = (p: TickPoint): Candle => [p.time, p.price, p.price, p.price, p.price, p.size];
+
 /** Narrowest bar spacing a reset zooms to, in CSS pixels. */
 const MIN_BAR_PX = 6;
 
@@ -31,6 +45,10 @@ export class ChartSync {
   private lastPoint: TickPoint | null = null;
   /** The point before it, which colours the newest point's volume bar. */
   private beforeLast: TickPoint | null = null;
+  /** Points or bars in the chart after the last reset. */
+  private count = 0;
+  /** The state last drawn, for a layer that arrives later. */
+  private latest: TickerState | null = null;
 
   constructor(
     private readonly chart: ChartHandles,
@@ -39,7 +57,8 @@ export class ChartSync {
 
   /** Loads everything; `keepRange` keeps the user's scroll and zoom. */
   reset(state: TickerState, keepRange = false): void {
-    const { candles, line, volume } = this.chart;
+    const { candles, line, volume, layers } = this.chart;
+    this.latest = state;
     this.epoch = state.epoch;
     this.appended = state.appended;
     const ticks = this.timeframe.ms === 0;
@@ -47,40 +66,50 @@ export class ChartSync {
     line.applyOptions({ visible: ticks });
     this.chart.chart.applyOptions({ timeScale: { secondsVisible: ticks } });
     let count: number;
+    let bars: Candle[];
     if (ticks) {
       const points = tickPoints(state.ticks);
       candles.setData([]);
-      line.setData(points.map((p) => ({ time: seconds(p.time), value: p.price })));
+      line.setData(points.map((p) => ({ time: seconds(p.time), value: this.price(p.price) })));
       volume.setData(points.map((p, i) => this.tickVolume(p, points[i - 1])));
       this.lastPoint = points[points.length - 1] ?? null;
       this.beforeLast = points[points.length - 2] ?? null;
       this.newest = this.lastPoint?.time ?? Number.NEGATIVE_INFINITY;
       count = points.length;
+      bars = layers.size > 0 ? points.map(pointBar) : [];
     } else {
-      const bars = aggregateCandles(state.candles, this.timeframe.ms);
+      bars = aggregateCandles(state.candles, this.timeframe.ms);
       line.setData([]);
-      candles.setData(bars.map(toBar));
+      candles.setData(bars.map((bar) => this.toBar(bar)));
       volume.setData(bars.map((bar) => this.barVolume(bar)));
       this.lastPoint = null;
       this.beforeLast = null;
       this.newest = bars[bars.length - 1]?.[0] ?? Number.NEGATIVE_INFINITY;
       count = bars.length;
     }
+    this.count = count;
     if (!keepRange) this.showLatest(count);
+    for (const layer of layers) layer.load(bars);
+  }
+
+  /**
+   * Draws everything again, as it stands, for a layer attached after the last reset: every
+   * layer then holds the same bars as the chart.
+   */
+  reload(): void {
+    if (this.latest) this.reset(this.latest, true);
   }
 
   /** Applies what changed since the last call. */
   apply(state: TickerState): void {
     if (state.epoch !== this.epoch) {
-      // A snapshot after a reconnect holds the same bars: keep the user's view of them. The
-      // tick line is rebuilt from a different window of ticks, so it goes back to the latest.
-      const sameBars = this.timeframe.ms > 0 && this.newest !== Number.NEGATIVE_INFINITY;
-      this.reset(state, sameBars);
+      this.replace(state);
       return;
     }
     const fresh = state.appended - this.appended;
     if (fresh <= 0) return;
     this.appended = state.appended;
+    this.latest = state;
     if (fresh > state.ticks.length) {
       this.reset(state, true);
       return;
@@ -92,12 +121,36 @@ export class ChartSync {
     }
     const first = ticks[0];
     if (!first) return;
+    const { candles, volume, layers } = this.chart;
     for (const bar of barsSince(state.candles, this.timeframe.ms, first[0])) {
       if (bar[0] < this.newest) continue;
-      this.chart.candles.update(toBar(bar));
-      this.chart.volume.update(this.barVolume(bar));
+      const added = bar[0] > this.newest;
+      if (added) this.count++;
+      candles.update(this.toBar(bar));
+      volume.update(this.barVolume(bar));
       this.newest = bar[0];
+      for (const layer of layers) layer.bar(bar, added);
     }
+  }
+
+  /**
+   * A snapshot after the first (a reconnect, a resync after a gap, a source switch) goes in
+   * with `setData`, in place: the view keeps the same distance from the newest bar, so a
+   * person watching the latest prices sees them carry on, and one scrolled back stays put.
+   */
+  private replace(state: TickerState): void {
+    if (this.newest === Number.NEGATIVE_INFINITY) {
+      this.reset(state);
+      return;
+    }
+    const timeScale = this.chart.chart.timeScale();
+    const range = timeScale.getVisibleLogicalRange();
+    const before = this.count;
+    this.reset(state, true);
+    if (range === null) return;
+    const shift = this.count - before;
+    if (shift !== 0)
+      timeScale.setVisibleLogicalRange({ from: range.from + shift, to: range.to + shift });
   }
 
   private updateTick(point: TickPoint): void {
@@ -105,17 +158,38 @@ export class ChartSync {
     if (point.time < this.newest) return;
     let next = point;
     let previous = last;
-    if (last && point.time === last.time) {
+    const added = !(last && point.time === last.time);
+    if (!added) {
       // Same millisecond as the newest point: it becomes that point's latest state.
       next = { time: point.time, price: point.price, size: last.size + point.size };
       previous = this.beforeLast;
     } else {
       this.beforeLast = last;
+      this.count++;
     }
-    this.chart.line.update({ time: seconds(next.time), value: next.price });
+    this.chart.line.update({ time: seconds(next.time), value: this.price(next.price) });
     this.chart.volume.update(this.tickVolume(next, previous ?? undefined));
     this.lastPoint = next;
     this.newest = next.time;
+    if (this.chart.layers.size > 0) {
+      const bar = pointBar(next);
+      for (const layer of this.chart.layers) layer.bar(bar, added);
+    }
+  }
+
+  /** A price as the price pane shows it: itself, or its percent change while comparing. */
+  private price(value: number): number {
+    return percentOf(value, this.chart.percentBase);
+  }
+
+  private toBar([start, open, high, low, close]: Candle) {
+    return {
+      time: seconds(start),
+      open: this.price(open),
+      high: this.price(high),
+      low: this.price(low),
+      close: this.price(close),
+    };
   }
 
   private tickVolume(point: TickPoint, previous: TickPoint | undefined) {
@@ -138,6 +212,7 @@ export class ChartSync {
   }
 }
 
-function toBar([start, open, high, low, close]: Candle) {
-  return { time: seconds(start), open, high, low, close };
+/** `value` as percent change from `base`; itself when there is no base. */
+function percentOf(value: number, base: number | null): number {
+  return base === null ? value : (value / base - 1) * 100;
 }

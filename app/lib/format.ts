@@ -72,3 +72,11 @@ const timeFormat = new Intl.DateTimeFormat(undefined, {
 export function formatClock(time: number): string {
   return timeFormat.format(time);
 }
+
+/**
+ * A bound of a range in a narrow column: whole units from 1,000 up, where cents would only
+ * widen the column, the room's decimals below.
+ */
+export function formatRangeBound(value: number, decimals: number): string {
+  return formatPrice(value, Math.abs(value) >= 1000 ? 0 : decimals);
+}

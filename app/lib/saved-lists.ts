@@ -60,6 +60,22 @@ export function rememberList(
   write(lists);
 }
 
+/**
+ * Forgets an edit key that no longer works, unless another tab has saved a newer one since
+ * (the tab that changed the edit link of this list, say).
+ */
+export function dropKey(id: string, key: string): void {
+  if (savedKey(id) === key) rememberList(id, { key: null });
+}
+
+/** Forgets a list that is gone (deleted, or never there): "Your watchlists" drops it. */
+export function forgetList(id: string): void {
+  const lists = read();
+  if (!(id in lists)) return;
+  delete lists[id];
+  write(lists);
+}
+
 export function savedName(): string | null {
   try {
     return localStorage.getItem(NAME);
@@ -103,6 +119,28 @@ export async function createWatchlist(): Promise<CreatedWatchlist> {
   }
   rememberList(id, { key: body.editKey, lastSeen: Date.now() });
   return { id, editKey: body.editKey };
+}
+
+/**
+ * Deletes a list for good, for everyone: the edit key goes in the `Authorization` header,
+ * never in the address.
+ */
+export async function deleteWatchlist(id: string, key: string): Promise<void> {
+  const res = await fetch(`/parties/watchlist/${id}`, {
+    method: "DELETE",
+    headers: { authorization: `Bearer ${key}` },
+  });
+  if (res.status === 204 || res.status === 404) {
+    await res.body?.cancel();
+    forgetList(id);
+    return;
+  }
+  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+  throw new Error(
+    res.status === 401
+      ? "this browser's edit link no longer works for this list"
+      : (body?.error?.message ?? `the server answered HTTP ${res.status}`),
+  );
 }
 
 /** The edit key travels in the fragment, which browsers never send to a server. */

@@ -5,6 +5,8 @@ import {
   decimalsFor,
   initialTickerState,
   MAX_TICKS,
+  markResyncing,
+  needsResync,
   parseServerFrame,
   refuse,
   type TickerState,
@@ -239,5 +241,91 @@ describe("decimalsFor", () => {
   it("never drops below what it showed before, and stops at 8", () => {
     expect(decimalsFor([[T0, 10, 1]], null, 3)).toBe(3);
     expect(decimalsFor([[T0, 0.1 + 0.2, 1]], null, 0)).toBe(8);
+  });
+});
+
+describe("a gap in seq", () => {
+  const gapped = () => applyFrame(ready(), ticksFrame(15, [[T0 + 9000, 103, 1]]));
+
+  it("asks for one resync, and no second one until a snapshot answers", () => {
+    expect(needsResync(ready())).toBe(false);
+    const state = gapped();
+    expect(needsResync(state)).toBe(true);
+    const asked = markResyncing(state);
+    expect(needsResync(asked)).toBe(false);
+    expect(markResyncing(asked)).toBe(asked);
+    // Another gap before the snapshot asks for nothing more.
+    const again = applyFrame(asked, ticksFrame(20, [[T0 + 9500, 104, 1]]));
+    expect(again.gap).toBe(true);
+    expect(needsResync(again)).toBe(false);
+    const healed = applyFrame(again, snapshot(30, [[T0 + 9800, 104.5, 1]]));
+    expect(healed.gap).toBe(false);
+    expect(healed.resyncing).toBe(false);
+    // A later gap is a new one.
+    expect(needsResync(applyFrame(healed, ticksFrame(40, [[T0 + 9900, 105, 1]])))).toBe(true);
+  });
+
+  it("keeps showing what it holds until the snapshot, then replaces it in place", () => {
+    const state = markResyncing(gapped());
+    // Nothing goes back to loading: the chart keeps its data and the quote stays current.
+    expect(state.phase).toBe("ready");
+    expect(state.quote?.price).toBe(103);
+    const after = applyFrame(
+      state,
+      snapshot(16, [
+        [T0 + 5000, 102, 1],
+        [T0 + 9000, 103, 1],
+        [T0 + 9200, 103.5, 1],
+      ]),
+    );
+    expect(after.phase).toBe("ready");
+    expect(after.seq).toBe(16);
+    expect(after.epoch).toBe(state.epoch + 1);
+    expect(after.appended).toBe(0);
+    // The ticks held from before the snapshot's window stay in front of it.
+    expect(after.ticks).toEqual([
+      [T0 + 1000, 100, 5],
+      [T0 + 5000, 102, 1],
+      [T0 + 9000, 103, 1],
+      [T0 + 9200, 103.5, 1],
+    ]);
+    expect(after.quote?.price).toBe(103.5);
+  });
+
+  it("never keeps ticks of another source, nor of a snapshot nobody asked for", () => {
+    const asked = markResyncing(gapped());
+    const switched = applyFrame(asked, snapshot(16, [[T0 + 9200, 250, 1]], { source: "push" }));
+    expect(switched.ticks).toEqual([[T0 + 9200, 250, 1]]);
+    const unasked = applyFrame(gapped(), snapshot(16, [[T0 + 9200, 103.5, 1]]));
+    expect(unasked.ticks).toEqual([[T0 + 9200, 103.5, 1]]);
+  });
+
+  it("keeps the merged ticks within the buffer's bound", () => {
+    const many: Tick[] = Array.from({ length: MAX_TICKS }, (_, k) => [T0 + 2000 + k, 100, 1]);
+    let state = applyFrame(ready(), ticksFrame(10 + many.length, many));
+    state = markResyncing(applyFrame(state, ticksFrame(state.seq + 5, [[T0 + 9_000, 101, 1]])));
+    const after = applyFrame(state, snapshot(state.seq + 1, [[T0 + 9_500, 101, 1]]));
+    expect(after.ticks.length).toBe(MAX_TICKS);
+    expect(after.ticks[after.ticks.length - 1]).toEqual([T0 + 9_500, 101, 1]);
+  });
+});
+
+describe("the protocol version of the first frame", () => {
+  it("reads a snapshot of this version and flags any other", () => {
+    expect(parseServerFrame(JSON.stringify(snapshot(1, [[T0, 1, 1]])))?.type).toBe("snapshot");
+    expect(parseServerFrame(JSON.stringify({ ...snapshot(1, []), v: 2 }))).toEqual({
+      type: "unknown-version",
+      v: 2,
+    });
+    // A newer shape need not have the fields this app reads: the version alone decides.
+    expect(parseServerFrame('{"type":"snapshot","v":"2.0","state":{}}')).toEqual({
+      type: "unknown-version",
+      v: "2.0",
+    });
+  });
+
+  it("drops a snapshot without any version as malformed", () => {
+    const { v: _, ...unversioned } = snapshot(1, [[T0, 1, 1]]);
+    expect(parseServerFrame(JSON.stringify(unversioned))).toBeNull();
   });
 });

@@ -7,12 +7,14 @@ import {
   type Candle,
   type ErrorCode,
   LIMITS,
+  PROTOCOL_VERSION,
   type Quote,
+  type Snapshot,
   type Source,
   type Tick,
   type TickerServerMessage,
 } from "../../party/protocol/index.ts";
-import { readFrame } from "./read-frame.ts";
+import { readFrame, type UnknownVersion, unknownVersion } from "./read-frame.ts";
 import { foldTicks, trimCandles } from "./timeframes.ts";
 
 /** Ticks kept for the tick chart; older ones are dropped in batches. */
@@ -45,6 +47,8 @@ export type TickerState = {
   decimals: number;
   /** A tick frame skipped numbers; the next snapshot settles it. */
   gap: boolean;
+  /** A `resync` was asked for since the gap: no second one until a snapshot answers. */
+  resyncing: boolean;
   /** The last `error` frame, for diagnostics; the connection stays open after one. */
   lastError: { code: ErrorCode; message: string } | null;
 };
@@ -65,6 +69,7 @@ export function initialTickerState(symbol: string): TickerState {
     epoch: 0,
     decimals: 2,
     gap: false,
+    resyncing: false,
     lastError: null,
   };
 }
@@ -73,17 +78,22 @@ export function initialTickerState(symbol: string): TickerState {
  * Reads one frame. The server is trusted, but a frame that is not what the protocol says is
  * dropped here rather than breaking a render later.
  */
-export function parseServerFrame(text: string): TickerServerMessage | null {
+export function parseServerFrame(text: string): TickerServerMessage | UnknownVersion | null {
   const frame = readFrame(text);
   if (frame === null) return null;
   switch (frame.type) {
     case "snapshot":
-      return typeof frame.seq === "number" &&
+      // A snapshot of a version this app does not know cannot be read field by field.
+      return (
+        unknownVersion(frame) ??
+        (frame.v === PROTOCOL_VERSION &&
+        typeof frame.seq === "number" &&
         Array.isArray(frame.candles) &&
         Array.isArray(frame.ticks) &&
         (frame.quote === null || isQuote(frame.quote))
-        ? (frame as TickerServerMessage)
-        : null;
+          ? (frame as TickerServerMessage)
+          : null)
+      );
     case "ticks":
       return typeof frame.seq === "number" && Array.isArray(frame.ticks) && isQuote(frame.quote)
         ? (frame as TickerServerMessage)
@@ -119,7 +129,7 @@ function isQuote(value: unknown): value is Quote {
 export function applyFrame(state: TickerState, frame: TickerServerMessage): TickerState {
   switch (frame.type) {
     case "snapshot": {
-      const ticks = frame.ticks.length > MAX_TICKS ? frame.ticks.slice(-MAX_TICKS) : frame.ticks;
+      const ticks = snapshotTicks(state, frame);
       return {
         ...state,
         phase: "ready",
@@ -135,6 +145,7 @@ export function applyFrame(state: TickerState, frame: TickerServerMessage): Tick
         epoch: state.epoch + 1,
         decimals: decimalsFor(ticks, frame.quote, 0),
         gap: false,
+        resyncing: false,
       };
     }
     case "ticks": {
@@ -176,6 +187,33 @@ export function applyFrame(state: TickerState, frame: TickerServerMessage): Tick
     default:
       return state;
   }
+}
+
+/**
+ * The ticks to hold after a snapshot. A snapshot that answers a `resync` comes from the same
+ * source and carries only the last few hundred ticks: the older ticks already held stay in
+ * front of it, so the tick line keeps its history and does not jump. Any other snapshot (a
+ * source switch, a new connection) replaces everything.
+ */
+function snapshotTicks(state: TickerState, frame: Snapshot): readonly Tick[] {
+  const first = frame.ticks[0];
+  let ticks: readonly Tick[] = frame.ticks;
+  if (state.resyncing && state.source === frame.source && first !== undefined) {
+    let keep = 0;
+    while (keep < state.ticks.length && (state.ticks[keep] as Tick)[0] < first[0]) keep++;
+    if (keep > 0) ticks = state.ticks.slice(0, keep).concat(frame.ticks);
+  }
+  return ticks.length > MAX_TICKS ? ticks.slice(-MAX_TICKS) : ticks;
+}
+
+/** The state saw a gap and has not asked for a fresh snapshot yet: send one `resync`. */
+export function needsResync(state: TickerState): boolean {
+  return state.gap && !state.resyncing;
+}
+
+/** A `resync` is on its way (or a reconnect is, which brings a snapshot too). */
+export function markResyncing(state: TickerState): TickerState {
+  return state.resyncing ? state : { ...state, resyncing: true };
 }
 
 function withStale(quote: Quote, stale: boolean): Quote {

@@ -6,10 +6,12 @@
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { TickerMode, TickerServerMessage } from "../../party/protocol/index.ts";
+import { markOutdated } from "./app-version.ts";
 import { onNextFrame } from "./frame-batch.ts";
 import {
   applyFrame,
   initialTickerState,
+  markResyncing,
   parseServerFrame,
   refuse,
   type TickerState,
@@ -20,6 +22,8 @@ export type TickerStore = StoreApi<TickerState> & {
   receive(text: string): void;
   /** The server refused the room; shown at once, since nothing else will come. */
   refuse(message: string): void;
+  /** A `resync` was sent for the gap the state holds. */
+  markResyncing(): void;
 };
 
 function createTickerStore(symbol: string): TickerStore {
@@ -38,12 +42,21 @@ function createTickerStore(symbol: string): TickerStore {
     receive(text) {
       const frame = parseServerFrame(text);
       if (frame === null) return;
+      if (frame.type === "unknown-version") {
+        markOutdated();
+        return;
+      }
       queue.push(frame);
       onNextFrame(flush);
     },
     refuse(message) {
       queue = [];
       store.setState(refuse(store.getState(), message), true);
+    },
+    markResyncing() {
+      const state = store.getState();
+      const next = markResyncing(state);
+      if (next !== state) store.setState(next, true);
     },
   };
 }

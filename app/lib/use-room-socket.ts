@@ -1,7 +1,8 @@
 /**
  * One socket to one room, as every room hook needs it: its state goes into the connection
  * summary, reconnects are spread out, and a room the server refuses (HTTP 4xx on the upgrade,
- * which a browser WebSocket cannot read) is detected with one plain request and not retried.
+ * which a browser WebSocket cannot read) is detected with one plain request and not retried;
+ * nor is a room that closes with a code saying it is gone for good.
  */
 import type PartySocket from "partysocket";
 import { usePartySocket } from "partysocket/react";
@@ -29,20 +30,23 @@ type Options = {
   query?: Record<string, string | undefined>;
   /** False holds the socket closed (nothing to connect as yet). */
   enabled?: boolean;
+  /** A close code from the room that means it is gone for good: no reconnect follows. */
+  finalClose?: number;
   onMessage(text: string): void;
   onOpen?(): void;
-  onClose?(): void;
+  onClose?(code: number): void;
   /** The room was refused for good; the socket stays closed from here on. */
   onRefused(refusal: Refusal): void;
 };
 
 export function useRoomSocket(options: Options): PartySocket {
-  const { party, room, query, enabled = true } = options;
+  const { party, room, query, enabled = true, finalClose } = options;
   const id = useId();
   const [refused, setRefused] = useState(false);
   const live = enabled && !refused;
-  // A room that has opened once is not refused later: only the first attempts need a check.
-  const everOpened = useRef(false);
+  // A socket that opened and then dropped is a lost connection, not a refusal; one that never
+  // opened may be (a room that never existed, or a list deleted while this page was away).
+  const opened = useRef(false);
   const handlers = useRef(options);
   handlers.current = options;
 
@@ -61,21 +65,28 @@ export function useRoomSocket(options: Options): PartySocket {
     minReconnectionDelay: MIN_RECONNECT_DELAY,
     maxReconnectionDelay: MAX_RECONNECT_DELAY,
     connectionTimeout: CONNECT_TIMEOUT,
+    shouldReconnectOnClose: (event) => event.code !== finalClose,
     enabled: live,
     onOpen() {
-      everOpened.current = true;
+      opened.current = true;
       updateSocketState(id, "live");
       handlers.current.onOpen?.();
     },
     onMessage(event) {
       if (typeof event.data === "string") handlers.current.onMessage(event.data);
     },
-    onClose() {
-      handlers.current.onClose?.();
+    onClose(event) {
+      handlers.current.onClose?.(event.code);
+      if (event.code === finalClose) {
+        setRefused(true);
+        return;
+      }
+      const wasOpen = opened.current;
+      opened.current = false;
       // An explicit close (unmount, refusal, new query) is not a lost connection.
       if (!socket.shouldReconnect) return;
       updateSocketState(id, "reconnecting");
-      if (!everOpened.current) {
+      if (!wasOpen) {
         void checkRefusal(party, room).then((refusal) => {
           if (refusal === null) return;
           handlers.current.onRefused(refusal);

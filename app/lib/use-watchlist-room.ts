@@ -1,19 +1,28 @@
 /**
  * The socket to one watchlist room. Edits are shown at once and sent with a `ref`; focus says
- * what this person looks at. Both wait for the connection's first `state`, which is when the
- * room knows who this connection is; after a reconnect they are sent again (edits are
+ * what this person looks at. Both wait until the room knows who this connection is: its first
+ * `state`, or, with an edit key, the answer to the `auth` frame that every connection sends
+ * first (the key never goes in a URL). After a reconnect they are sent again (edits are
  * idempotent intents, so an edit the server already applied changes nothing the second time).
+ * Everything leaves through one pacer, well under the room's rate limit.
  */
-import { useCallback, useEffect, useMemo, useRef } from "react";
-import type { WatchlistClientMessage, WatchlistEdit } from "../../party/protocol/index.ts";
-import { rememberList } from "./saved-lists.ts";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useStore } from "zustand";
+import {
+  CLOSE_DELETED,
+  type WatchlistClientMessage,
+  type WatchlistEdit,
+} from "../../party/protocol/index.ts";
+import { FramePacer } from "./frame-pacer.ts";
+import { dropKey, forgetList, rememberList } from "./saved-lists.ts";
 import { checkRefusal, useRoomSocket } from "./use-room-socket.ts";
 import { unsettled } from "./watchlist-state.ts";
 import { getWatchlistStore, type WatchlistStore } from "./watchlist-store.ts";
 
 type Options = {
   id: string;
-  key: string | null;
+  /** The edit key this browser holds for the list, if any. */
+  initialKey: string | null;
   /** The display name; undefined joins as Guest. */
   name: string | undefined;
   /** False until this person has said what to call them. */
@@ -22,50 +31,128 @@ type Options = {
 
 export type WatchlistRoom = {
   store: WatchlistStore;
+  /** The edit key this browser holds now: a rotation replaces it, a demotion drops it. */
+  key: string | null;
   edit(edit: WatchlistEdit): void;
   focus(symbol: string | null): void;
+  /** Replaces the edit key; resolves once this browser holds the new one. */
+  rotate(): Promise<void>;
 };
 
 let refs = 0;
 const nextRef = () => `${(++refs).toString(36)}-${Date.now().toString(36)}`;
 
-export function useWatchlistRoom({ id, key, name, enabled }: Options): WatchlistRoom {
+type Rotation = { ref: string; resolve(): void; reject(error: Error): void };
+
+export function useWatchlistRoom({ id, initialKey, name, enabled }: Options): WatchlistRoom {
   const store = getWatchlistStore(id);
-  /** The current socket has had its first `state`: frames sent now are handled. */
+  const [key, setKey] = useState(initialKey);
+  const keyRef = useRef(key);
+  /** The current socket knows who this connection is: frames sent now are handled. */
   const synced = useRef(false);
   /** What this person looks at; undefined until the page says. */
   const focused = useRef<string | null | undefined>(undefined);
-  const query = useMemo(() => ({ key: key ?? undefined, name }), [key, name]);
+  const rotation = useRef<Rotation | null>(null);
+  const query = useMemo(() => ({ name }), [name]);
+  // A list that is gone stays gone: nothing to reconnect to, whatever code its socket closed with.
+  const gone = useStore(store, (s) => s.phase === "deleted" || s.phase === "missing");
+
+  /** A new key from a rotation, or none once the held one stopped working. */
+  const adoptKey = useCallback(
+    (next: string | null) => {
+      const held = keyRef.current;
+      keyRef.current = next;
+      setKey(next);
+      if (next !== null) rememberList(id, { key: next });
+      else if (held !== null) dropKey(id, held);
+    },
+    [id],
+  );
+
+  const socketRef = useRef<{ send(text: string): void; readyState: number } | null>(null);
+  const [pacer] = useState(
+    () =>
+      new FramePacer((message) => {
+        const socket = socketRef.current;
+        if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+      }),
+  );
+
+  const sync = () => {
+    synced.current = true;
+    for (const edit of unsettled(store.getState())) {
+      const replaced = pacer.push(edit);
+      if (replaced !== null) store.withdraw(replaced);
+    }
+    if (focused.current !== undefined) pacer.push({ type: "focus", symbol: focused.current });
+  };
+
+  const closed = () => {
+    synced.current = false;
+    pacer.clear();
+    rotation.current?.reject(new Error("the connection dropped; try again once it is back"));
+    rotation.current = null;
+  };
 
   const socket = useRoomSocket({
     party: "watchlist",
     room: id,
     query,
-    enabled,
+    enabled: enabled && !gone,
+    finalClose: CLOSE_DELETED,
     onOpen: () => {
-      synced.current = false;
+      closed();
+      const held = keyRef.current;
+      if (held === null) return;
+      store.startAuth();
+      pacer.push({ type: "auth", key: held });
     },
-    onClose: () => {
-      synced.current = false;
+    onClose: (code) => {
+      closed();
+      if (code === CLOSE_DELETED) {
+        // Closed before any state: there was no list to open (a runtime that takes the
+        // upgrade first says so with this code too).
+        if (store.getState().phase === "loading") store.markMissing();
+        else store.markDeleted();
+        forgetList(id);
+      }
     },
     onMessage(text) {
       const frame = store.receive(text);
-      if (frame?.type !== "state") return;
-      // A key the room did not accept is of no use: the link it came from was wrong.
-      rememberList(id, {
-        name: frame.name,
-        lastSeen: Date.now(),
-        ...(frame.role === "viewer" && key ? { key: null } : {}),
-      });
-      if (synced.current) return;
-      synced.current = true;
-      for (const edit of unsettled(store.getState())) sendRef.current(edit);
-      if (focused.current !== undefined) {
-        sendRef.current({ type: "focus", symbol: focused.current });
+      if (frame === null) return;
+      if ((frame.type === "ack" || frame.type === "error") && frame.ref !== undefined) {
+        pacer.settled(frame.ref);
       }
+      answerRotation(frame);
+      const state = store.getState();
+      if (frame.type === "deleted") {
+        forgetList(id);
+        return;
+      }
+      if (frame.type === "state") rememberList(id, { name: frame.name, lastSeen: Date.now() });
+      // The key was changed by another editor, or is wrong: it is of no use to keep.
+      if (state.demoted !== null && keyRef.current !== null) adoptKey(null);
+      if (!synced.current && state.phase === "ready" && !state.authing) sync();
     },
-    onRefused: () => store.markMissing(),
+    onRefused: () => {
+      store.markMissing();
+      forgetList(id);
+    },
   });
+  socketRef.current = socket;
+
+  const answerRotation = (frame: NonNullable<ReturnType<WatchlistStore["receive"]>>) => {
+    const pending = rotation.current;
+    if (pending === null) return;
+    if (frame.type === "ack" && "editKey" in frame && (frame.ref ?? pending.ref) === pending.ref) {
+      rotation.current = null;
+      adoptKey(frame.editKey);
+      pending.resolve();
+    } else if (frame.type === "error" && frame.ref === pending.ref) {
+      rotation.current = null;
+      pending.reject(new Error(frame.message));
+    }
+  };
 
   useEffect(() => {
     if (enabled) return;
@@ -79,8 +166,12 @@ export function useWatchlistRoom({ id, key, name, enabled }: Options): Watchlist
     };
   }, [enabled, id, store]);
 
+  useEffect(() => () => pacer.clear(), [pacer]);
+
   const send = (message: WatchlistClientMessage) => {
-    if (synced.current) socket.send(JSON.stringify(message));
+    if (!synced.current) return;
+    const replaced = pacer.push(message);
+    if (replaced !== null) store.withdraw(replaced);
   };
   const sendRef = useRef(send);
   sendRef.current = send;
@@ -100,5 +191,20 @@ export function useWatchlistRoom({ id, key, name, enabled }: Options): Watchlist
     sendRef.current({ type: "focus", symbol });
   }, []);
 
-  return useMemo(() => ({ store, edit, focus }), [store, edit, focus]);
+  const rotate = useCallback(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        if (!synced.current || store.getState().role !== "editor") {
+          reject(new Error("this page is not connected as an editor right now"));
+          return;
+        }
+        rotation.current?.reject(new Error("asked again"));
+        const ref = nextRef();
+        rotation.current = { ref, resolve, reject };
+        sendRef.current({ type: "rotate", ref });
+      }),
+    [store],
+  );
+
+  return useMemo(() => ({ store, key, edit, focus, rotate }), [store, key, edit, focus, rotate]);
 }

@@ -1,15 +1,19 @@
 import { describe, expect, it } from "vitest";
-import type { StateMessage, WatchlistView } from "../../party/protocol/index.ts";
+import type { Role, StateMessage, WatchlistView } from "../../party/protocol/index.ts";
 import {
   applyIntent,
   applyServerFrame,
+  canEdit,
   initialWatchlistState,
+  markDeleted,
   markMissing,
   parseWatchlistFrame,
   propose,
   refusalText,
+  startAuth,
   unsettled,
   type WatchlistState,
+  withdraw,
 } from "./watchlist-state.ts";
 
 const list = (symbols: string[], version = 1, name = "Tech"): WatchlistView => ({
@@ -19,11 +23,11 @@ const list = (symbols: string[], version = 1, name = "Tech"): WatchlistView => (
   version,
 });
 
-const stateFrame = (view: WatchlistView): StateMessage => ({
+const stateFrame = (view: WatchlistView, role: Role = "editor"): StateMessage => ({
   type: "state",
   v: 1,
   ...view,
-  role: "editor",
+  role,
   you: { id: "me", name: "Ada", color: "#0090ff" },
 });
 
@@ -178,7 +182,7 @@ describe("frames", () => {
     const users = [
       { id: "me", name: "Ada", color: "#0090ff", role: "editor", focus: "AAPL" },
     ] as const;
-    const state = applyServerFrame(loaded([]), { type: "presence", users: [...users] });
+    const state = applyServerFrame(loaded([]), { type: "presence", users: [...users], count: 1 });
     expect(state.users).toEqual(users);
   });
 
@@ -207,5 +211,170 @@ describe("refusalText", () => {
     expect(refusalText({ type: "rename", name: "x" }, "name must not be empty.")).toBe(
       "Could not rename the list: name must not be empty.",
     );
+  });
+});
+
+describe("a batch add", () => {
+  it("shows the new symbols at once, as one pending edit, and names them when refused", () => {
+    let state = propose(loaded(["MSFT"]), {
+      type: "add",
+      symbols: ["AAPL", "MSFT", "NVDA"],
+      ref: "r1",
+    });
+    expect(state.view?.symbols).toEqual(["MSFT", "AAPL", "NVDA"]);
+    expect(unsettled(state)).toHaveLength(1);
+    state = applyServerFrame(state, {
+      type: "error",
+      code: "full",
+      message: "a list holds at most 50 symbols",
+      ref: "r1",
+    });
+    expect(state.view?.symbols).toEqual(["MSFT"]);
+    expect(state.notice?.text).toBe(
+      "Could not add AAPL, MSFT, NVDA: a list holds at most 50 symbols.",
+    );
+  });
+});
+
+describe("withdraw", () => {
+  it("takes back a pending edit that a newer one replaced", () => {
+    let state = loaded(["AAPL", "MSFT", "NVDA"]);
+    state = propose(state, { type: "move", symbol: "AAPL", index: 1, ref: "r1" });
+    state = propose(state, { type: "move", symbol: "AAPL", index: 2, ref: "r2" });
+    state = withdraw(state, "r1");
+    expect(unsettled(state).map((e) => e.ref)).toEqual(["r2"]);
+    expect(state.view?.symbols).toEqual(["MSFT", "NVDA", "AAPL"]);
+    expect(withdraw(state, "r9")).toBe(state);
+  });
+});
+
+describe("the edit key", () => {
+  const viewer = (symbols: string[], version = 1) => stateFrame(list(symbols, version), "viewer");
+
+  it("keeps the editor's controls while the key is checked, and holds its edits back", () => {
+    let state = applyServerFrame(startAuth(initialWatchlistState()), viewer(["AAPL"]));
+    expect(state.phase).toBe("ready");
+    expect(state.role).toBe("viewer");
+    expect(state.authing).toBe(true);
+    expect(canEdit(state)).toBe(true);
+    state = propose(state, { type: "add", symbol: "MSFT", ref: "r1" });
+    expect(state.view?.symbols).toEqual(["AAPL", "MSFT"]);
+    state = applyServerFrame(state, stateFrame(list(["AAPL"])));
+    expect(state.authing).toBe(false);
+    expect(state.role).toBe("editor");
+    expect(state.wasEditor).toBe(true);
+    expect(unsettled(state).map((e) => e.ref)).toEqual(["r1"]);
+    expect(state.demoted).toBeNull();
+  });
+
+  it("turns to view-only when the key is refused, and rolls back what waited", () => {
+    let state = applyServerFrame(startAuth(initialWatchlistState()), viewer(["AAPL"]));
+    state = propose(state, { type: "add", symbol: "MSFT", ref: "r1" });
+    state = applyServerFrame(state, {
+      type: "error",
+      code: "forbidden",
+      message: "that is not this list's edit key",
+    });
+    expect(state.authing).toBe(false);
+    expect(canEdit(state)).toBe(false);
+    expect(state.demoted).toBe("refused");
+    expect(state.view?.symbols).toEqual(["AAPL"]);
+    expect(unsettled(state)).toEqual([]);
+    expect(state.notice).toBeNull();
+  });
+
+  it("says the link was changed when a key that worked here is refused on a reconnect", () => {
+    let state = applyServerFrame(startAuth(initialWatchlistState()), viewer(["AAPL"]));
+    state = applyServerFrame(state, stateFrame(list(["AAPL"])));
+    state = startAuth(state);
+    state = applyServerFrame(state, viewer(["AAPL"]));
+    expect(canEdit(state)).toBe(true);
+    state = applyServerFrame(state, { type: "error", code: "forbidden", message: "wrong key" });
+    expect(state.demoted).toBe("changed");
+  });
+
+  it("turns an editor to view-only when another editor rotates the key", () => {
+    let state = loaded(["AAPL", "MSFT"]);
+    state = propose(state, { type: "remove", symbol: "MSFT", ref: "r1" });
+    state = applyServerFrame(state, viewer(["AAPL", "MSFT"], 1));
+    expect(state.role).toBe("viewer");
+    expect(canEdit(state)).toBe(false);
+    expect(state.demoted).toBe("changed");
+    // The edit that can no longer be made leaves the screen, and its refusal adds no toast.
+    expect(state.view?.symbols).toEqual(["AAPL", "MSFT"]);
+    const refused = applyServerFrame(state, {
+      type: "error",
+      code: "forbidden",
+      message: "this is a view link",
+      ref: "r1",
+    });
+    expect(refused.notice).toBeNull();
+  });
+
+  it("clears an old demotion when a new key is tried", () => {
+    let state = applyServerFrame(loaded(["AAPL"]), viewer(["AAPL"]));
+    expect(state.demoted).toBe("changed");
+    state = startAuth(state);
+    expect(state.demoted).toBeNull();
+  });
+
+  it("reads the answer to rotate, with or without a ref", () => {
+    expect(parseWatchlistFrame('{"type":"ack","ref":"r1","version":3,"editKey":"k2"}')).toEqual({
+      type: "ack",
+      ref: "r1",
+      version: 3,
+      editKey: "k2",
+    });
+    expect(parseWatchlistFrame('{"type":"ack","version":3,"editKey":"k2"}')).not.toBeNull();
+    expect(parseWatchlistFrame('{"type":"ack","version":3}')).toBeNull();
+    expect(parseWatchlistFrame('{"type":"ack","ref":"r1","version":3,"editKey":7}')).toBeNull();
+  });
+});
+
+describe("a deleted list", () => {
+  it("ends the list on its `deleted` frame, whatever comes after", () => {
+    let state = propose(loaded(["AAPL"]), { type: "add", symbol: "MSFT", ref: "r1" });
+    const frame = parseWatchlistFrame('{"type":"deleted"}');
+    expect(frame).toEqual({ type: "deleted" });
+    state = applyServerFrame(state, frame as { type: "deleted" });
+    expect(state.phase).toBe("deleted");
+    expect(unsettled(state)).toEqual([]);
+    expect(applyServerFrame(state, stateFrame(list(["AAPL"], 2))).phase).toBe("deleted");
+    expect(markDeleted(loaded([])).phase).toBe("deleted");
+  });
+});
+
+describe("presence", () => {
+  const user = (i: number) => ({
+    id: `u${i}`,
+    name: `User ${i}`,
+    color: "#0090ff",
+    role: "viewer" as const,
+    focus: null,
+  });
+
+  it("keeps the count of everyone here, beyond those listed", () => {
+    const users = Array.from({ length: 50 }, (_, i) => user(i));
+    const state = applyServerFrame(loaded([]), { type: "presence", users, count: 73 });
+    expect(state.users).toHaveLength(50);
+    expect(state.count).toBe(73);
+  });
+
+  it("counts the listed users when a frame carries no count", () => {
+    const frame = parseWatchlistFrame(JSON.stringify({ type: "presence", users: [user(1)] }));
+    const state = applyServerFrame(loaded([]), frame as never);
+    expect(state.count).toBe(1);
+    expect(parseWatchlistFrame('{"type":"presence","users":[],"count":"3"}')).toBeNull();
+  });
+});
+
+describe("the protocol version of the first frame", () => {
+  it("flags a state of a version this app does not know", () => {
+    const text = JSON.stringify({ ...stateFrame(list(["AAPL"])), v: 2 });
+    expect(parseWatchlistFrame(text)).toEqual({ type: "unknown-version", v: 2 });
+    expect(parseWatchlistFrame('{"type":"state","v":3}')).toEqual({
+      type: "unknown-version",
+      v: 3,
+    });
   });
 });

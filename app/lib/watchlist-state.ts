@@ -10,6 +10,7 @@
  */
 import {
   applyEdit,
+  PROTOCOL_VERSION,
   type PresenceUser,
   type Role,
   type User,
@@ -17,7 +18,7 @@ import {
   type WatchlistServerMessage,
   type WatchlistView,
 } from "../../party/protocol/index.ts";
-import { readFrame } from "./read-frame.ts";
+import { readFrame, type UnknownVersion, unknownVersion } from "./read-frame.ts";
 
 /** An edit as sent: every one carries a `ref`, which the server echoes to settle it. */
 export type SentEdit = WatchlistEdit & { ref: string };
@@ -28,9 +29,15 @@ type Pending = {
   ackedAt: number | null;
 };
 
+/** Why this browser lost its edit rights: its key was changed by another editor, or refused. */
+export type Demotion = "changed" | "refused";
+
 export type WatchlistState = {
-  /** `loading` until the first `state`; `missing` when there is no such list. */
-  phase: "loading" | "ready" | "missing";
+  /**
+   * `loading` until the first `state`; `missing` when there is no such list; `deleted` once
+   * it has been deleted while open here.
+   */
+  phase: "loading" | "ready" | "missing" | "deleted";
   /** The last list the server sent. */
   server: WatchlistView | null;
   pending: readonly Pending[];
@@ -38,7 +45,18 @@ export type WatchlistState = {
   view: WatchlistView | null;
   role: Role | null;
   you: User | null;
+  /** Who is here, as listed (at most 50). */
   users: readonly PresenceUser[];
+  /** How many people are here in all, listed or not. */
+  count: number;
+  /**
+   * An `auth` frame is on its way on this connection: the first `state` (always a viewer's)
+   * is not the last word on the role, and edits wait for the answer.
+   */
+  authing: boolean;
+  /** This page has been an editor of the list: losing that is news worth telling. */
+  wasEditor: boolean;
+  demoted: Demotion | null;
   /** The last refusal, for the alert; `seq` tells two refusals with the same text apart. */
   notice: { seq: number; text: string } | null;
 };
@@ -52,8 +70,25 @@ export function initialWatchlistState(): WatchlistState {
     role: null,
     you: null,
     users: [],
+    count: 0,
+    authing: false,
+    wasEditor: false,
+    demoted: null,
     notice: null,
   };
+}
+
+/**
+ * What the page offers: editing while this connection is an editor, and also while its key is
+ * being checked, so that an editor's page does not flash to view-only on every (re)connect.
+ */
+export function canEdit(state: WatchlistState): boolean {
+  return state.role === "editor" || state.authing;
+}
+
+/** The socket opened and an `auth` frame with this browser's key goes out first. */
+export function startAuth(state: WatchlistState): WatchlistState {
+  return { ...state, authing: true, demoted: null };
 }
 
 /**
@@ -77,9 +112,34 @@ export function unsettled(state: WatchlistState): SentEdit[] {
   return state.pending.filter((p) => p.ackedAt === null).map((p) => p.edit);
 }
 
+/** Takes back an edit that a newer one replaced before it was sent (a key held down). */
+export function withdraw(state: WatchlistState, ref: string): WatchlistState {
+  const pending = state.pending.filter((p) => p.edit.ref !== ref);
+  return pending.length === state.pending.length ? state : withView({ ...state, pending });
+}
+
 /** There is no list with this id (the upgrade was refused with 404). */
 export function markMissing(state: WatchlistState): WatchlistState {
-  return { ...state, phase: "missing" };
+  return { ...state, phase: "missing", pending: [], authing: false };
+}
+
+/** The list was deleted (its `deleted` frame, its close code, or this browser's own DELETE). */
+export function markDeleted(state: WatchlistState): WatchlistState {
+  return { ...state, phase: "deleted", pending: [], authing: false };
+}
+
+/**
+ * The edit rights are gone. Edits not yet acknowledged can no longer be made, so they leave
+ * the screen with the banner that says why, rather than with one refusal each.
+ */
+function demote(state: WatchlistState, why: Demotion): WatchlistState {
+  return withView({
+    ...state,
+    role: "viewer",
+    authing: false,
+    demoted: why,
+    pending: state.pending.filter((p) => p.ackedAt !== null),
+  });
 }
 
 export function applyServerFrame(
@@ -88,20 +148,27 @@ export function applyServerFrame(
 ): WatchlistState {
   switch (frame.type) {
     case "state": {
+      if (state.phase === "deleted") return state;
       const server: WatchlistView = {
         id: frame.id,
         name: frame.name,
         symbols: frame.symbols,
         version: frame.version,
       };
-      return withView({
+      const editor = frame.role === "editor";
+      const next = withView({
         ...state,
         phase: "ready",
         server,
         role: frame.role,
         you: frame.you,
         pending: settled(state.pending, server.version),
+        // A viewer's state while the key is checked is the one every connection starts with.
+        authing: state.authing && !editor,
+        wasEditor: state.wasEditor || editor,
       });
+      // An editor made a viewer without asking: another editor changed the edit link.
+      return !editor && !state.authing && state.role === "editor" ? demote(next, "changed") : next;
     }
     case "ack": {
       const version = state.server?.version ?? 0;
@@ -111,14 +178,26 @@ export function applyServerFrame(
       return withView({ ...state, pending: settled(pending, version) });
     }
     case "error": {
+      // Nothing but the `auth` frame is sent while it is checked: a refusal is its answer.
+      if (state.authing && frame.ref === undefined) {
+        return demote(state, state.wasEditor ? "changed" : "refused");
+      }
       const refused = state.pending.find((p) => p.edit.ref === frame.ref);
+      // A refusal of an edit already given up (rolled back with a demotion) says nothing new.
+      if (!refused && frame.ref !== undefined && state.demoted !== null) return state;
       const text = refusalText(refused?.edit, frame.message);
       const notice = { seq: (state.notice?.seq ?? 0) + 1, text };
       if (!refused) return { ...state, notice };
       return withView({ ...state, notice, pending: state.pending.filter((p) => p !== refused) });
     }
     case "presence":
-      return { ...state, users: frame.users };
+      return {
+        ...state,
+        users: frame.users,
+        count: Math.max(frame.users.length, frame.count ?? 0),
+      };
+    case "deleted":
+      return markDeleted(state);
     default:
       return state;
   }
@@ -141,7 +220,7 @@ export function refusalText(edit: WatchlistEdit | undefined, reason: string): st
   const why = reason.replace(/\.$/, "");
   switch (edit?.type) {
     case "add":
-      return `Could not add ${edit.symbol}: ${why}.`;
+      return `Could not add ${"symbol" in edit ? edit.symbol : edit.symbols.join(", ")}: ${why}.`;
     case "remove":
       return `Could not remove ${edit.symbol}: ${why}.`;
     case "move":
@@ -157,13 +236,17 @@ export function refusalText(edit: WatchlistEdit | undefined, reason: string): st
  * Reads one frame. The server is trusted, but a frame that is not what the protocol says is
  * dropped here rather than breaking a render later.
  */
-export function parseWatchlistFrame(text: string): WatchlistServerMessage | null {
+export function parseWatchlistFrame(text: string): WatchlistServerMessage | UnknownVersion | null {
   const f = readFrame(text);
   if (f === null) return null;
+  // A state of a version this app does not know cannot be read field by field.
+  const unknown = f.type === "state" ? unknownVersion(f) : null;
+  if (unknown) return unknown;
   const ok = (() => {
     switch (f.type) {
       case "state":
         return (
+          f.v === PROTOCOL_VERSION &&
           typeof f.name === "string" &&
           Array.isArray(f.symbols) &&
           typeof f.version === "number" &&
@@ -172,9 +255,16 @@ export function parseWatchlistFrame(text: string): WatchlistServerMessage | null
           f.you !== null
         );
       case "presence":
-        return Array.isArray(f.users);
+        return Array.isArray(f.users) && (f.count === undefined || typeof f.count === "number");
       case "ack":
-        return typeof f.ref === "string" && typeof f.version === "number";
+        // The answer to `rotate` may come without a `ref`; it always carries the new key.
+        return (
+          typeof f.version === "number" &&
+          (typeof f.ref === "string" || typeof f.editKey === "string") &&
+          (f.editKey === undefined || typeof f.editKey === "string")
+        );
+      case "deleted":
+        return true;
       case "error":
         return typeof f.message === "string";
       default:

@@ -6,21 +6,28 @@
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { WatchlistServerMessage } from "../../party/protocol/index.ts";
+import { markOutdated } from "./app-version.ts";
 import {
   applyServerFrame,
   initialWatchlistState,
+  markDeleted,
   markMissing,
   parseWatchlistFrame,
   propose,
   type SentEdit,
+  startAuth,
   type WatchlistState,
+  withdraw,
 } from "./watchlist-state.ts";
 
 export type WatchlistStore = StoreApi<WatchlistState> & {
   /** Applies one socket frame and returns it, or null when it was not one to apply. */
   receive(text: string): WatchlistServerMessage | null;
   propose(edit: SentEdit): void;
+  withdraw(ref: string): void;
+  startAuth(): void;
   markMissing(): void;
+  markDeleted(): void;
 };
 
 function createWatchlistStore(): WatchlistStore {
@@ -32,11 +39,19 @@ function createWatchlistStore(): WatchlistStore {
     ...store,
     receive(text) {
       const frame = parseWatchlistFrame(text);
-      if (frame) update(applyServerFrame(store.getState(), frame));
+      if (frame === null) return null;
+      if (frame.type === "unknown-version") {
+        markOutdated();
+        return null;
+      }
+      update(applyServerFrame(store.getState(), frame));
       return frame;
     },
     propose: (edit) => update(propose(store.getState(), edit)),
+    withdraw: (ref) => update(withdraw(store.getState(), ref)),
+    startAuth: () => update(startAuth(store.getState())),
     markMissing: () => update(markMissing(store.getState())),
+    markDeleted: () => update(markDeleted(store.getState())),
   };
 }
 

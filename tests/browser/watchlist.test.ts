@@ -1,11 +1,12 @@
 /**
  * Shared watchlists in real Chromium against a real `partykit dev`: two people editing one list
  * from two browser contexts, a third with the view link, and the edges a person would notice
- * (a refused edit, a name with markup, following someone's focus).
+ * (a refused edit, a name with markup, following someone's focus); then one person's own sort,
+ * which nobody else sees.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, percentile, screenshotPath } from "../helpers/browser.ts";
+import { launchBrowser, percentile, recordTraffic, screenshotPath } from "../helpers/browser.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -26,8 +27,13 @@ const WAIT = 10_000;
 type Person = { context: BrowserContext; page: Page; dialogs: string[] };
 
 /** A browser context of its own (its own localStorage), optionally with a saved name. */
-async function person(name?: string): Promise<Person> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+async function person(
+  name?: string,
+  viewport = { width: 1280, height: 760 },
+  initScript?: string,
+): Promise<Person> {
+  const context = await browser.newContext({ viewport });
+  if (initScript) await context.addInitScript(initScript);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
   if (name) {
     await context.addInitScript((n) => {
@@ -46,12 +52,12 @@ async function person(name?: string): Promise<Person> {
 
 const addInput = (page: Page) => page.getByLabel("Add symbol", { exact: true });
 const rowButton = (page: Page, symbol: string) =>
-  page.locator(`li[data-symbol="${symbol}"] .wl-row-main`);
+  page.locator(`tr[data-symbol="${symbol}"] .wl-row-main`);
 const chartSymbol = (page: Page) => page.locator("#ticker-symbol");
 
 /** The symbols in the order the page shows them. */
 const rowsOf = (page: Page) =>
-  page.$$eval("li[data-symbol]", (rows) => rows.map((r) => r.getAttribute("data-symbol")));
+  page.$$eval("tr[data-symbol]", (rows) => rows.map((r) => r.getAttribute("data-symbol")));
 
 async function addSymbol(page: Page, typed: string): Promise<void> {
   await addInput(page).fill(typed);
@@ -90,11 +96,11 @@ async function editDelay(
 
 // Checks run in the other page: each answers with that page's clock once it sees the change.
 const hasRow = (symbol: string) =>
-  document.querySelector(`li[data-symbol="${symbol}"]`) !== null && Date.now();
+  document.querySelector(`tr[data-symbol="${symbol}"]`) !== null && Date.now();
 const lacksRow = (symbol: string) =>
-  document.querySelector(`li[data-symbol="${symbol}"]`) === null && Date.now();
+  document.querySelector(`tr[data-symbol="${symbol}"]`) === null && Date.now();
 const orderIs = (order: string) =>
-  [...document.querySelectorAll("li[data-symbol]")]
+  [...document.querySelectorAll("tr[data-symbol]")]
     .map((row) => row.getAttribute("data-symbol"))
     .join() === order && Date.now();
 const titleIs = (name: string) =>
@@ -148,7 +154,7 @@ describe("a shared watchlist", () => {
       await editDelay(b, orderIs, "NVDA,AAPL,TSLA", () => a.keyboard.press("Alt+ArrowDown")),
     );
     // The moved row keeps the keyboard focus, so a second press moves it on.
-    expect(await a.evaluate(() => document.activeElement?.closest("li")?.dataset.symbol)).toBe(
+    expect(await a.evaluate(() => document.activeElement?.closest("tr")?.dataset.symbol)).toBe(
       "AAPL",
     );
     delays.push(
@@ -156,7 +162,7 @@ describe("a shared watchlist", () => {
     );
     delays.push(
       await editDelay(a, orderIs, "TSLA,NVDA,AAPL", () =>
-        b.locator('li[data-symbol="TSLA"]').dragTo(b.locator('li[data-symbol="NVDA"]')),
+        b.locator('tr[data-symbol="TSLA"]').dragTo(b.locator('tr[data-symbol="NVDA"]')),
       ),
     );
     delays.push(
@@ -187,24 +193,25 @@ describe("a shared watchlist", () => {
     const a = alice.page;
     await a.getByText(MARKUP_NAME, { exact: true }).waitFor({ timeout: WAIT });
     expect(await a.locator('img[src="x"]').count()).toBe(0);
-    const face = a.getByRole("button", { name: `Follow ${MARKUP_NAME}`, exact: false });
+    // A face's name starts with the initials it shows.
+    const face = a.getByRole("button", { name: `IS: follow ${MARKUP_NAME}`, exact: false });
     expect(await face.getAttribute("title")).toContain(MARKUP_NAME);
     expect(alice.dialogs).toEqual([]);
     expect(bob.dialogs).toEqual([]);
 
     // A name can be changed later, from one's own face.
     const b = bob.page;
-    await b.getByRole("button", { name: /\(you\)/ }).click();
+    await b.getByRole("button", { name: / you: .*Change your name$/ }).click();
     await b.getByRole("textbox", { name: "Your name", exact: true }).fill("Bob");
     await b.getByRole("button", { name: "Save", exact: true }).click();
-    await a.getByRole("button", { name: /^Follow Bob/ }).waitFor({ timeout: WAIT });
+    await a.getByRole("button", { name: /^BO: follow Bob / }).waitFor({ timeout: WAIT });
   });
 
   it("follows another person's focus until one acts oneself", async () => {
     const a = alice.page;
     const b = bob.page;
     await rowButton(a, "AAPL").click();
-    await b.getByRole("button", { name: /^Follow Alice/ }).click();
+    await b.getByRole("button", { name: /^AL: follow Alice / }).click();
     await expect.poll(() => chartSymbol(b).textContent(), { timeout: WAIT }).toBe("AAPL");
     await b.getByText("Following Alice").waitFor({ timeout: 2000 });
 
@@ -239,7 +246,7 @@ describe("a shared watchlist", () => {
     await expect.poll(() => rowsOf(c), { timeout: WAIT }).toEqual(await rowsOf(alice.page));
     expect(await addInput(c).count()).toBe(0);
     expect(await c.getByRole("button", { name: /^Remove / }).count()).toBe(0);
-    expect(await c.locator('li[draggable="true"], .wl-grip').count()).toBe(0);
+    expect(await c.locator('tr[draggable="true"], .wl-grip').count()).toBe(0);
     expect(await c.getByRole("button", { name: "Copy edit link" }).count()).toBe(0);
     expect(await c.getByRole("button", { name: "Tech watch" }).count()).toBe(0);
     expect(await c.getByRole("heading", { name: "Tech watch", level: 1 }).count()).toBe(1);
@@ -290,12 +297,12 @@ describe("edges of a list", () => {
     const dana = await person("Dana");
     const d = dana.page;
     await d.goto(`${server.url}/w/${id}#key=${editKey}`);
-    await expect.poll(() => d.locator("li[data-symbol]").count(), { timeout: WAIT }).toBe(50);
+    await expect.poll(() => d.locator("tr[data-symbol]").count(), { timeout: WAIT }).toBe(50);
 
     // The most rows the list ever shows from here on: the client runs the server's rules, so
     // an add the server will refuse never flashes on screen.
     await d.evaluate(() => {
-      const list = document.querySelector("ol.wl-rows") as HTMLElement;
+      const list = document.querySelector("tbody.wl-rows") as HTMLElement;
       const w = window as unknown as { mostRows: number };
       w.mostRows = list.children.length;
       new MutationObserver(() => {
@@ -307,7 +314,7 @@ describe("edges of a list", () => {
     await alert.waitFor({ timeout: WAIT });
     expect(await alert.textContent()).toContain("Could not add ZZ");
     expect(await alert.textContent()).toContain("at most 50 symbols");
-    await expect.poll(() => d.locator("li[data-symbol]").count(), { timeout: 2000 }).toBe(50);
+    await expect.poll(() => d.locator("tr[data-symbol]").count(), { timeout: 2000 }).toBe(50);
     expect(await rowsOf(d)).not.toContain("ZZ");
     expect(await d.evaluate(() => (window as unknown as { mostRows: number }).mostRows)).toBe(50);
     await dana.context.close();
@@ -319,5 +326,289 @@ describe("edges of a list", () => {
     await page.getByRole("heading", { name: "Watchlist not found" }).waitFor({ timeout: WAIT });
     await page.getByRole("link", { name: "Go to the home page" }).waitFor({ timeout: 2000 });
     await page.close();
+  });
+});
+
+async function newList(name: string, symbols: string[]): Promise<{ id: string; editKey: string }> {
+  const id = `sort-${Math.random().toString(36).slice(2, 10)}-list`;
+  const res = await fetch(`${server.url}/parties/watchlist/${id}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name, symbols }),
+  });
+  expect(res.status).toBe(201);
+  const { editKey } = (await res.json()) as { editKey: string };
+  return { id, editKey };
+}
+
+/** Waits until `count` rows show a price. */
+async function quotesShown(page: Page, count: number): Promise<void> {
+  await expect
+    .poll(() => page.locator("tbody.wl-rows .wl-row-price").count(), { timeout: WAIT })
+    .toBe(count);
+}
+
+/** One column's figures in the order the rows are shown, read at one instant. */
+function shownFigures(page: Page, column: string): Promise<number[]> {
+  return page.evaluate(
+    (col) =>
+      [...document.querySelectorAll(`tbody.wl-rows > tr > .wl-col-${col}`)].map((cell) =>
+        Number.parseFloat(
+          (cell.textContent ?? "").replace("\u2212", "-").replace(/[^0-9.+-]/g, ""),
+        ),
+      ),
+    column,
+  );
+}
+
+const inOrder = (values: number[], dir: "asc" | "desc") =>
+  values.every(
+    (v, i) =>
+      i === 0 || (dir === "asc" ? (values[i - 1] as number) <= v : (values[i - 1] as number) >= v),
+  );
+
+const EDITS = new Set(["add", "remove", "move", "rename"]);
+
+/**
+ * Counts React's work on the list through the DevTools hook, which production builds report
+ * every commit to: a row re-rendered gives its `<tr>` new props, and so does the list for its
+ * `<tbody>`; a row React only moves or leaves alone keeps the props it had.
+ */
+const COUNT_RENDERS = `(() => {
+  const counts = { rows: 0, lists: 0 };
+  window.__renders = counts;
+  const rows = new Map();
+  let list = null;
+  const walk = (root) => {
+    const stack = [root];
+    while (stack.length > 0) {
+      const fiber = stack.pop();
+      const props = fiber.memoizedProps;
+      if (fiber.type === "tr" && props && props["data-symbol"]) {
+        const before = rows.get(props["data-symbol"]);
+        if (before !== undefined && before !== props) counts.rows++;
+        rows.set(props["data-symbol"], props);
+      } else if (fiber.type === "tbody" && props && props.className === "wl-rows") {
+        if (list !== null && list !== props) counts.lists++;
+        list = props;
+      }
+      if (fiber.sibling) stack.push(fiber.sibling);
+      if (fiber.child) stack.push(fiber.child);
+    }
+  };
+  window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+    renderers: new Map(),
+    supportsFiber: true,
+    inject(renderer) { const id = this.renderers.size + 1; this.renderers.set(id, renderer); return id; },
+    onScheduleFiberRoot() {},
+    onCommitFiberRoot(_id, root) { walk(root.current); },
+    onCommitFiberUnmount() {},
+    onPostCommitFiberRoot() {},
+    checkDCE() {},
+  };
+})();`;
+
+describe("a viewer's own sort", () => {
+  const SYMBOLS = ["NVDA", "BTC-USD", "AAPL", "ETH-USD", "MSFT", "SOL-USD"];
+
+  it("sorts from a column header by click or keyboard, keeps the sort in the address and across a reload, and leaves the shared order alone", async () => {
+    const { id, editKey } = await newList("Sorted", SYMBOLS);
+    const vera = await person("Vera");
+    const v = vera.page;
+    await v.goto(`${server.url}/w/${id}`);
+    console.log("step 1", Date.now() % 100000);
+    await expect.poll(() => rowsOf(v), { timeout: WAIT }).toEqual(SYMBOLS);
+    console.log("step 2", Date.now() % 100000);
+    const shared = await (await fetch(`${server.url}/parties/watchlist/${id}`)).json();
+
+    const eddie = await person("Eddie");
+    const e = eddie.page;
+    const traffic = recordTraffic(e);
+    await e.goto(`${server.url}/w/${id}#key=${editKey}`);
+    console.log("step 3", Date.now() % 100000);
+    await expect.poll(() => rowsOf(e), { timeout: WAIT }).toEqual(SYMBOLS);
+    console.log("step 4", Date.now() % 100000);
+    await quotesShown(e, SYMBOLS.length);
+    console.log("step 5", Date.now() % 100000);
+    const header = (name: string) => e.getByRole("columnheader", { name, exact: true });
+    const sortBy = (name: string) => e.getByRole("button", { name, exact: true });
+    const search = () => new URL(e.url()).search;
+
+    // Click: up. Enter: down. Space: back to the list's order.
+    await sortBy("Symbol").click();
+    console.log("step 6", Date.now() % 100000);
+    await expect.poll(() => rowsOf(e)).toEqual([...SYMBOLS].sort());
+    console.log("step 7", Date.now() % 100000);
+    expect(await header("Symbol").getAttribute("aria-sort")).toBe("ascending");
+    expect(search()).toBe("?sort=symbol&dir=asc");
+    await sortBy("Symbol").press("Enter");
+    console.log("step 8", Date.now() % 100000);
+    await expect.poll(() => rowsOf(e)).toEqual([...SYMBOLS].sort().reverse());
+    console.log("step 9", Date.now() % 100000);
+    expect(await header("Symbol").getAttribute("aria-sort")).toBe("descending");
+    expect(search()).toBe("?sort=symbol&dir=desc");
+    await sortBy("Symbol").press("Space");
+    console.log("step 10", Date.now() % 100000);
+    await expect.poll(() => rowsOf(e)).toEqual(SYMBOLS);
+    console.log("step 11", Date.now() % 100000);
+    expect(await header("Symbol").getAttribute("aria-sort")).toBeNull();
+    expect(search()).toBe("");
+
+    // Change %, highest first, from the keyboard alone.
+    await sortBy("Change %").focus();
+    console.log("step 12", Date.now() % 100000);
+    await e.keyboard.press("Enter");
+    console.log("step 13", Date.now() % 100000);
+    await e.keyboard.press("Enter");
+    console.log("step 14", Date.now() % 100000);
+    await expect.poll(search).toBe("?sort=changePct&dir=desc");
+    console.log("step 15", Date.now() % 100000);
+    expect(await header("Change %").getAttribute("aria-sort")).toBe("descending");
+    expect(inOrder(await shownFigures(e, "pct"), "desc")).toBe(true);
+
+    // While sorted, nothing offers to reorder the shared list, and the page says why.
+    await e.getByText("on your screen only").waitFor({ timeout: 2000 });
+    console.log("step 16", Date.now() % 100000);
+    await e.getByText("Turn sorting off to reorder the shared list").waitFor({ timeout: 2000 });
+    console.log("step 17", Date.now() % 100000);
+    expect(await e.locator('tr[draggable="true"], .wl-grip').count()).toBe(0);
+    const sorted = await rowsOf(e);
+    await rowButton(e, sorted[0] as string).focus();
+    console.log("step 18", Date.now() % 100000);
+    await e.keyboard.press("Alt+ArrowDown");
+    console.log("step 19", Date.now() % 100000);
+    await e.waitForTimeout(500);
+    console.log("step 20", Date.now() % 100000);
+
+    await e.reload();
+    console.log("step 21", Date.now() % 100000);
+    await quotesShown(e, SYMBOLS.length);
+    console.log("step 22", Date.now() % 100000);
+    expect(search()).toBe("?sort=changePct&dir=desc");
+    expect(await header("Change %").getAttribute("aria-sort")).toBe("descending");
+    expect(inOrder(await shownFigures(e, "pct"), "desc")).toBe(true);
+
+    // The list itself, and everyone else's view of it, never moved.
+    expect(await rowsOf(v)).toEqual(SYMBOLS);
+    expect(await (await fetch(`${server.url}/parties/watchlist/${id}`)).json()).toEqual(shared);
+    const edits = traffic.sent.filter(
+      (f) => f.url.includes("/parties/watchlist/") && EDITS.has(String(f.data.type)),
+    );
+    expect(edits).toEqual([]);
+
+    // Back to the list's order: reordering is on again.
+    await e.getByRole("button", { name: "Show list order", exact: true }).click();
+    console.log("step 23", Date.now() % 100000);
+    await expect.poll(() => rowsOf(e)).toEqual(SYMBOLS);
+    console.log("step 24", Date.now() % 100000);
+    expect(search()).toBe("");
+    expect(await e.locator('tr[draggable="true"]').count()).toBe(SYMBOLS.length);
+    // A click anywhere on a row opens its chart, not only on its symbol.
+    await e.locator('tr[data-symbol="MSFT"] > .wl-col-volume').click();
+    console.log("step 25", Date.now() % 100000);
+    await expect.poll(() => chartSymbol(e).textContent(), { timeout: WAIT }).toBe("MSFT");
+    console.log("step 26", Date.now() % 100000);
+    await eddie.context.close();
+    console.log("step 27", Date.now() % 100000);
+    await vera.context.close();
+    console.log("step 28", Date.now() % 100000);
+  });
+
+  it("re-sorts live without re-rendering a row for anything but its own quote", async () => {
+    const { id } = await newList("Live sort", SYMBOLS);
+    const rita = await person("Rita", { width: 1280, height: 760 }, COUNT_RENDERS);
+    const r = rita.page;
+    // BTC-USD's quotes swing from the top of the list to the bottom and back, so that the
+    // order changes while the window is open.
+    let swing = 1;
+    await r.routeWebSocket(/\/parties\/ticker\/BTC-USD\?/, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((message) => upstream.send(message));
+      upstream.onMessage((message) => {
+        const frame = JSON.parse(String(message)) as { quote?: { changePct: number } | null };
+        if (frame.quote) {
+          swing = -swing;
+          frame.quote.changePct = 50 * swing;
+        }
+        ws.send(JSON.stringify(frame));
+      });
+    });
+    await r.goto(`${server.url}/w/${id}?sort=changePct&dir=desc`);
+    await quotesShown(r, SYMBOLS.length);
+    // A keyboard user's focus stays on the row it is on, however often that row moves.
+    await rowButton(r, "BTC-USD").focus();
+    await r.waitForTimeout(500);
+    const counted = await r.evaluate(async () => {
+      const w = window as unknown as { __renders: { rows: number; lists: number } };
+      const body = document.querySelector("tbody.wl-rows") as HTMLElement;
+      const orderOf = () => [...body.children].map((row) => row.getAttribute("data-symbol")).join();
+      let order = orderOf();
+      let orders = 0;
+      let prices = 0;
+      const moves = new MutationObserver(() => {
+        if (orderOf() !== order) orders++;
+        order = orderOf();
+      });
+      moves.observe(body, { childList: true });
+      const quotes = new MutationObserver((records) => {
+        prices += records.length;
+      });
+      for (const price of body.querySelectorAll(".wl-col-last")) {
+        quotes.observe(price, { subtree: true, characterData: true, childList: true });
+      }
+      const start = { ...w.__renders };
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      moves.disconnect();
+      quotes.disconnect();
+      return {
+        rows: w.__renders.rows - start.rows,
+        lists: w.__renders.lists - start.lists,
+        orders,
+        prices,
+      };
+    });
+    console.log(
+      `5 s sorted by change %: ${counted.prices} price updates, ${counted.orders} reorders, ${counted.lists} list renders, ${counted.rows} row renders`,
+    );
+    // Quotes kept coming and moved rows, and the list rendered only when its order changed.
+    expect(counted.prices).toBeGreaterThanOrEqual(SYMBOLS.length);
+    expect(counted.orders).toBeGreaterThanOrEqual(2);
+    expect(counted.lists).toBeLessThanOrEqual(counted.orders + 1);
+    expect(counted.rows).toBe(0);
+    expect(await r.evaluate(() => document.activeElement?.closest("tr")?.dataset.symbol)).toBe(
+      "BTC-USD",
+    );
+
+    // The counter does see a row render: choosing a row re-renders it and the one it replaces.
+    const before = await r.evaluate(
+      () => (window as unknown as { __renders: { rows: number } }).__renders.rows,
+    );
+    const [, second] = await rowsOf(r);
+    await rowButton(r, second as string).click();
+    await expect
+      .poll(() =>
+        r.evaluate(() => (window as unknown as { __renders: { rows: number } }).__renders.rows),
+      )
+      .toBeGreaterThanOrEqual(before + 2);
+    await rita.context.close();
+  });
+
+  it("shows fewer columns on a phone, and still sorts", async () => {
+    const { id } = await newList("Phone", SYMBOLS);
+    const pia = await person("Pia", { width: 390, height: 844 });
+    const p = pia.page;
+    await p.goto(`${server.url}/w/${id}`);
+    await quotesShown(p, SYMBOLS.length);
+    expect(await p.getByRole("columnheader", { name: "Change %", exact: true }).isVisible()).toBe(
+      true,
+    );
+    expect(await p.getByRole("columnheader", { name: "Volume", exact: true }).count()).toBe(0);
+    expect(await p.locator("tbody.wl-rows .wl-col-52").first().isVisible()).toBe(false);
+    await p.getByRole("button", { name: "Last", exact: true }).click();
+    await expect.poll(() => new URL(p.url()).search).toBe("?sort=last&dir=asc");
+    expect(inOrder(await shownFigures(p, "last"), "asc")).toBe(true);
+    // Nothing is wider than the phone.
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await pia.context.close();
   });
 });
