@@ -1,6 +1,6 @@
 /**
  * The client side of a run: a few client processes (`clients.ts`) that together hold every
- * socket. Sockets are opened a batch at a time across all of them, so that neither server is
+ * socket. Sockets are opened a batch at a time across all of them, so that no server is
  * hit by thousands of upgrades at once, and the processes' counts are added up at the end.
  */
 import type { ClientCommands, ClientCounts } from "./clients.ts";
@@ -20,11 +20,10 @@ export type OpenResult = { requested: number; opened: number; failed: number; er
 export class Fleet {
   private constructor(private readonly procs: Rpc<ClientCommands>[]) {}
 
-  static async start(count: number, nofile: number): Promise<Fleet> {
+  static async start(count: number): Promise<Fleet> {
     const procs = Array.from(
       { length: count },
-      (_, i) =>
-        new Rpc<ClientCommands>(forkModule("clients.ts", { heapMb: 4096, nofile }), `clients ${i}`),
+      (_, i) => new Rpc<ClientCommands>(forkModule("clients.ts", { heapMb: 4096 }), `clients ${i}`),
     );
     // A first round trip proves each process is up and listening.
     await Promise.all(procs.map((p) => p.call("quiet", {}, 30_000)));

@@ -50,8 +50,8 @@ export function httpRequest(
   });
 }
 
-export async function getJson<T>(agent: Agent, url: string): Promise<T> {
-  const res = await httpRequest(agent, "GET", url);
+export async function getJson<T>(agent: Agent, url: string, timeoutMs?: number): Promise<T> {
+  const res = await httpRequest(agent, "GET", url, { timeoutMs });
   if (res.status !== 200)
     throw new Error(`GET ${url}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
   return JSON.parse(res.text) as T;

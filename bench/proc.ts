@@ -1,25 +1,27 @@
 /**
- * Processes the benchmark starts, and what it reads about them from /proc.
+ * Processes the benchmark starts itself, and what it reads about any process from /proc.
  *
- * Every child leads its own process group, so that a server and whatever it forked (partykit
- * forks workerd and esbuild) go down together; the groups are killed by id when the run ends,
- * fails or is interrupted. CPU time, memory and open sockets come from the kernel's accounting
- * of each process, not from anything the process says about itself.
+ * The bench's own children (client processes, the peer, the feed, and `wrangler dev`) each lead
+ * a process group, killed by id when the run ends, fails or is interrupted; the Worker and
+ * `partykit dev` are started and stopped by the tests' server helper. A server's cost is what
+ * every living member of its process group used, as the kernel accounts for it: node, the
+ * workerd processes it forked and anything else it started, not what a process says about
+ * itself.
  */
-import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { resolve } from "node:path";
 import { signalGroup } from "../scripts/processes.ts";
 
-export const BENCH_DIR = import.meta.dirname;
-export const ROOT = resolve(BENCH_DIR, "..");
+export { ROOT } from "../scripts/settings.ts";
 
-/** Process groups still running; killed on exit, however the run ends. */
+const BENCH_DIR = import.meta.dirname;
+
+/** Process groups the bench started and that are still running; killed on exit. */
 const groups = new Set<number>();
 const cleanups: (() => Promise<void>)[] = [];
 
-/** Kills every group left, synchronously, so that it also works from an `exit` handler. */
-export function killAllGroups(): void {
+function killAllGroups(): void {
   for (const pgid of groups) signalGroup(pgid, "SIGKILL");
   groups.clear();
 }
@@ -39,8 +41,9 @@ export async function cleanupAll(): Promise<void> {
 let installed = false;
 
 /**
- * Ctrl-C, a kill, an uncaught error or a deadline: every group goes, then the run exits. The
- * deadline keeps a hung server from holding the machine that other people share.
+ * Ctrl-C, a kill, an uncaught error or a deadline: every group goes, then the run exits (the
+ * server helper kills its own groups on exit). The deadline keeps a hung server from holding
+ * the machine that other people share.
  */
 export function installCleanup(deadlineMs: number): void {
   if (installed) return;
@@ -49,41 +52,26 @@ export function installCleanup(deadlineMs: number): void {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
       console.error(`\n${signal}: stopping every process the benchmark started`);
-      killAllGroups();
       process.exit(130);
     });
   }
   process.on("uncaughtException", (err) => {
     console.error(err);
-    killAllGroups();
     process.exit(1);
   });
   const timer = setTimeout(() => {
     console.error(`the benchmark ran past its ${Math.round(deadlineMs / 1000)} s limit; stopping`);
-    killAllGroups();
     process.exit(124);
   }, deadlineMs);
   timer.unref();
 }
 
-/** Spawns a command as the leader of a new process group, with a higher fd limit if asked. */
-export function spawnGroup(
-  command: string,
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; nofile?: number; output?: (text: string) => void } = {},
-): ChildProcess {
-  const [cmd, argv] = withFdLimit(command, args, options.nofile);
-  const child = spawn(cmd, argv, {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: options.env ?? process.env,
-  });
-  track(child, cmd);
-  const output = options.output ?? (() => undefined);
-  child.stdout?.on("data", (chunk: Buffer) => output(chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => output(chunk.toString()));
-  return child;
+/** Counts a child that leads its own group among those killed when the run ends. */
+export function trackGroup(child: ChildProcess, what: string): number {
+  const pgid = child.pid;
+  if (pgid === undefined) throw new Error(`could not start ${what}`);
+  groups.add(pgid);
+  return pgid;
 }
 
 /**
@@ -93,34 +81,16 @@ export function spawnGroup(
  */
 export function forkModule(
   file: string,
-  options: { heapMb?: number; nofile?: number; args?: string[] } = {},
+  options: { heapMb?: number; args?: string[] } = {},
 ): ChildProcess {
   const execArgv = ["--import", "tsx"];
   if (options.heapMb) execArgv.push(`--max-old-space-size=${options.heapMb}`);
-  const modulePath = resolve(BENCH_DIR, file);
-  let child: ChildProcess;
-  if (options.nofile && softFdLimit() < options.nofile) {
-    // `fork` cannot raise a limit; prlimit execs node in place with the IPC fd still open.
-    child = spawn(
-      "prlimit",
-      [
-        `--nofile=${options.nofile}:${options.nofile}`,
-        process.execPath,
-        ...execArgv,
-        modulePath,
-        ...(options.args ?? []),
-      ],
-      { cwd: ROOT, detached: true, stdio: ["ignore", "inherit", "inherit", "ipc"] },
-    );
-  } else {
-    child = fork(modulePath, options.args ?? [], {
-      cwd: ROOT,
-      detached: true,
-      execArgv,
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-  }
-  track(child, file);
+  const child = fork(resolve(BENCH_DIR, file), options.args ?? [], {
+    detached: true,
+    execArgv,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  trackGroup(child, file);
   return child;
 }
 
@@ -129,40 +99,21 @@ export function exitWithParent(): void {
   process.on("disconnect", () => process.exit(0));
 }
 
-function track(child: ChildProcess, what: string): void {
-  const pgid = child.pid;
-  if (pgid === undefined) throw new Error(`could not start ${what}`);
-  groups.add(pgid);
-  child.once("exit", () => {
-    // The leader is gone, but members it forked may still run: keep the group if they do.
-    if (livingMembers(pgid) === 0) groups.delete(pgid);
-  });
-}
-
 /** SIGTERM to the group, then SIGKILL to whatever is left after `graceMs`. */
-export async function stopGroup(child: ChildProcess, graceMs = 5000): Promise<void> {
-  const pgid = child.pid;
-  if (pgid === undefined) return;
-  signalGroup(pgid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && livingMembers(pgid) > 0) await delay(25);
-  if (livingMembers(pgid) > 0) {
-    signalGroup(pgid, "SIGKILL");
-    const hard = Date.now() + graceMs;
-    while (Date.now() < hard && livingMembers(pgid) > 0) await delay(25);
+export async function stopGroup(pgid: number, graceMs = 5000): Promise<void> {
+  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+    signalGroup(pgid, signal);
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline && groupMembers(pgid).length > 0) await delay(25);
+    if (groupMembers(pgid).length === 0) break;
   }
   groups.delete(pgid);
-}
-
-function withFdLimit(command: string, args: string[], nofile?: number): [string, string[]] {
-  if (!nofile || softFdLimit() >= nofile) return [command, args];
-  return ["prlimit", [`--nofile=${nofile}:${nofile}`, command, ...args]];
 }
 
 // ---------------------------------------------------------------------------------------------
 // /proc
 
-type Stat = { pid: number; comm: string; state: string; ppid: number; pgrp: number; ticks: number };
+type Stat = { pid: number; comm: string; state: string; pgrp: number; ticks: number };
 
 function readStat(pid: number): Stat | null {
   let text: string;
@@ -180,7 +131,6 @@ function readStat(pid: number): Stat | null {
     pid,
     comm: text.slice(open + 1, close),
     state: rest[0] ?? "?",
-    ppid: Number(rest[1]),
     pgrp: Number(rest[2]),
     ticks: Number(rest[11]) + Number(rest[12]),
   };
@@ -196,15 +146,57 @@ function allStats(): Stat[] {
   return stats;
 }
 
-function livingMembers(pgid: number): number {
-  return allStats().filter((s) => s.pgrp === pgid && s.state !== "Z" && s.state !== "X").length;
-}
-
-/** Living processes in a group, with their command names. */
-export function groupMembers(pgid: number): { pid: number; comm: string; ppid: number }[] {
+/** Living processes of a group (an exited one that is not reaped yet uses nothing). */
+export function groupMembers(pgid: number): { pid: number; comm: string }[] {
   return allStats()
     .filter((s) => s.pgrp === pgid && s.state !== "Z" && s.state !== "X")
-    .map(({ pid, comm, ppid }) => ({ pid, comm, ppid }));
+    .map(({ pid, comm }) => ({ pid, comm }));
+}
+
+/** The process group of whatever listens on a local TCP port, from /proc/net/tcp{,6}. */
+export function listenerGroup(port: number): number | null {
+  const inodes = new Set<string>();
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[1]?.endsWith(`:${hexPort}`) && f[3] === "0A" && f[9]) inodes.add(`socket:[${f[9]}]`);
+    }
+  }
+  if (inodes.size === 0) return null;
+  for (const entry of readdirSync("/proc")) {
+    if (/^\d+$/.test(entry) && socketLinks(Number(entry)).some((link) => inodes.has(link))) {
+      return readStat(Number(entry))?.pgrp ?? null;
+    }
+  }
+  return null;
+}
+
+/** The sockets (`socket:[inode]`) among a process's open files: listening, upstream, clients. */
+function socketLinks(pid: number): string[] {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return [];
+  }
+  const links: string[] = [];
+  for (const fd of fds) {
+    try {
+      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (link.startsWith("socket:")) links.push(link);
+    } catch {
+      // Closed while we looked.
+    }
+  }
+  return links;
 }
 
 const CLK_TCK = clockTicks();
@@ -217,39 +209,14 @@ function clockTicks(): number {
   }
 }
 
-/** User plus system CPU seconds a process has used so far, all its threads together. */
-export function cpuSeconds(pid: number): number {
-  const stat = readStat(pid);
-  return stat ? stat.ticks / CLK_TCK : 0;
-}
-
 /** Resident memory in bytes (VmRSS). */
-export function rssBytes(pid: number): number {
+function rssBytes(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;
   }
-}
-
-/** File descriptors of a process that are sockets (listening, upstream and client ones). */
-export function socketCount(pid: number): number {
-  let fds: string[];
-  try {
-    fds = readdirSync(`/proc/${pid}/fd`);
-  } catch {
-    return 0;
-  }
-  let n = 0;
-  for (const fd of fds) {
-    try {
-      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith("socket:")) n++;
-    } catch {
-      // Closed while we looked.
-    }
-  }
-  return n;
 }
 
 /** What a set of server processes has used: CPU seconds so far, memory and sockets now. */
@@ -260,31 +227,71 @@ export function usageOf(pids: readonly number[], withSockets = true): Usage {
   let rss = 0;
   let sockets = 0;
   for (const pid of pids) {
-    cpu += cpuSeconds(pid);
+    cpu += (readStat(pid)?.ticks ?? 0) / CLK_TCK;
     rss += rssBytes(pid);
-    if (withSockets) sockets += socketCount(pid);
+    if (withSockets) sockets += socketLinks(pid).length;
   }
   return { cpu, rss, sockets };
 }
 
 /** The same, process by process, with each one's command name. */
 export function usageByPid(pids: readonly number[]): (Usage & { pid: number; comm: string })[] {
-  return pids.map((pid) => ({
-    pid,
-    comm: readStat(pid)?.comm ?? "?",
-    ...usageOf([pid]),
-  }));
+  return pids.map((pid) => ({ pid, comm: readStat(pid)?.comm ?? "?", ...usageOf([pid]) }));
 }
 
-/** The soft and hard limits on open files, as `ulimit -n` and `ulimit -Hn` would print. */
-export function fdLimits(): { soft: number; hard: number } {
-  const m = /Max open files\s+(\S+)\s+(\S+)/.exec(readFileSync("/proc/self/limits", "utf8"));
-  const num = (s: string | undefined) => (s === "unlimited" ? Number.POSITIVE_INFINITY : Number(s));
-  return { soft: num(m?.[1]), hard: num(m?.[2]) };
+/** The hard limit on open files (node raises its soft limit to it, and children inherit it). */
+export function fdHardLimit(): number {
+  const m = /Max open files\s+\S+\s+(\S+)/.exec(readFileSync("/proc/self/limits", "utf8"));
+  return m?.[1] === "unlimited" ? Number.POSITIVE_INFINITY : Number(m?.[1]);
 }
 
-function softFdLimit(): number {
-  return fdLimits().soft;
+/** The whole machine's CPU time so far, from /proc/stat, in seconds (all cores together). */
+export function machineCpu(): { busy: number; softirq: number; total: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+  // user nice system idle iowait irq softirq steal
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  const at = (i: number) => f[i] ?? 0;
+  const total = [0, 1, 2, 3, 4, 5, 6, 7].reduce((sum, i) => sum + at(i), 0);
+  return {
+    busy: (total - at(3) - at(4)) / CLK_TCK,
+    softirq: (at(5) + at(6)) / CLK_TCK,
+    total: total / CLK_TCK,
+  };
+}
+
+/** CPU seconds used so far by every process on the machine, by pid. */
+export function cpuByPid(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const s of allStats()) out.set(s.pid, s.ticks / CLK_TCK);
+  return out;
+}
+
+/**
+ * CPU seconds that `pids` used between two `cpuByPid` readings. A process that started in
+ * between counts from zero; one that ended in between is lost, which a server in steady state
+ * does not do.
+ */
+export function cpuOf(
+  pids: Iterable<number>,
+  before: Map<number, number>,
+  after: Map<number, number>,
+): number {
+  let sum = 0;
+  for (const pid of pids) sum += (after.get(pid) ?? 0) - (before.get(pid) ?? 0);
+  return sum;
+}
+
+/** CPU seconds that processes other than `ours` used between two `cpuByPid` readings. */
+export function othersCpu(
+  before: Map<number, number>,
+  after: Map<number, number>,
+  ours: ReadonlySet<number>,
+): number {
+  return cpuOf(
+    [...after.keys()].filter((pid) => !ours.has(pid)),
+    before,
+    after,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,39 +318,4 @@ export async function waitFor(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await delay(pollMs);
   }
-}
-
-/** The whole machine's CPU time so far, from /proc/stat, in seconds (all cores together). */
-export function machineCpu(): { busy: number; softirq: number; total: number } {
-  const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
-  // user nice system idle iowait irq softirq steal
-  const f = line.trim().split(/\s+/).slice(1).map(Number);
-  const at = (i: number) => f[i] ?? 0;
-  const total = [0, 1, 2, 3, 4, 5, 6, 7].reduce((sum, i) => sum + at(i), 0);
-  return {
-    busy: (total - at(3) - at(4)) / CLK_TCK,
-    softirq: (at(5) + at(6)) / CLK_TCK,
-    total: total / CLK_TCK,
-  };
-}
-
-/** CPU seconds used so far by every process on the machine, by pid. */
-export function cpuByPid(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const s of allStats()) out.set(s.pid, s.ticks / CLK_TCK);
-  return out;
-}
-
-/** CPU seconds that processes other than `ours` used between two `cpuByPid` readings. */
-export function othersCpu(
-  before: Map<number, number>,
-  after: Map<number, number>,
-  ours: ReadonlySet<number>,
-): number {
-  let sum = 0;
-  for (const [pid, cpu] of after) {
-    if (ours.has(pid)) continue;
-    sum += cpu - (before.get(pid) ?? 0);
-  }
-  return sum;
 }

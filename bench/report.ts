@@ -9,6 +9,7 @@ import { ROOT } from "./proc.ts";
 import {
   type CostResult,
   type CostRoom,
+  type CostRun,
   type PushResult,
   type SnapshotResult,
   type StreamResult,
@@ -16,6 +17,7 @@ import {
   type StreamStep,
   withinOneWritePerSecond,
 } from "./scenarios.ts";
+import { type RuntimeName, TARGET_LABELS, type TargetName } from "./targets.ts";
 
 export type Machine = {
   cpu: string;
@@ -33,13 +35,23 @@ export type RunResults = {
   machine: Machine;
   startedAt: string;
   seconds: number;
-  fdLimits: { soft: number; hard: number; servers: number };
+  /** The hard limit on open files, which every server and client process runs with. */
+  fdLimit: number;
   clientProcesses: number;
-  partykitReloads?: number;
+  /** The runtimes measured, in the order they ran. */
+  runtimes: RuntimeName[];
+  /** How often each runner reloaded the rooms during the run because a file changed. */
+  reloads: Partial<Record<RuntimeName, number>>;
   results: (StreamResult | PushResult | SnapshotResult | CostResult)[];
 };
 
-export type Verdict = { scenario: string; target: string; measured: string; met: boolean | null };
+export type Verdict = {
+  scenario: string;
+  runtime: TargetName;
+  target: string;
+  measured: string;
+  met: boolean | null;
+};
 
 export const RESULTS_DIR = join(ROOT, "bench-results");
 export const DOCS_FILE = join(ROOT, "docs", "benchmarks.md");
@@ -67,8 +79,16 @@ const ms = (x: number | null) => (x === null ? "–" : `${x} ms`);
 const int = (x: number) => Math.round(x).toLocaleString("en");
 
 /** The step a verdict is read from: the only one, or for the knee each in turn. */
-function only(side: StreamSide): StreamStep | null {
-  return side.steps[0] ?? null;
+function only(side: StreamSide | undefined): StreamStep | null {
+  return side?.steps[0] ?? null;
+}
+
+function runtimeSides(r: StreamResult): StreamSide[] {
+  return r.sides.filter((s) => s.target !== "peer");
+}
+
+function peerSide(r: StreamResult): StreamSide | undefined {
+  return r.sides.find((s) => s.target === "peer");
 }
 
 export function verdicts(run: RunResults): Verdict[] {
@@ -76,135 +96,147 @@ export function verdicts(run: RunResults): Verdict[] {
   const scale = run.quick ? " (quick: scaled load)" : "";
   for (const r of run.results) {
     if (r.kind === "stream") {
-      const p = only(r.project);
-      const q = only(r.peer);
-      if (r.project.error) {
-        out.push({ scenario: r.title, target: "runs", measured: r.project.error, met: false });
-      }
-      if (r.name === "hot" && p) {
-        out.push(shareVerdict(r.title + scale, p));
-        out.push(p99Verdict(r.title + scale, p, 100));
-        const ratio =
-          p.cpuPerTickUs !== null && q?.cpuPerTickUs ? p.cpuPerTickUs / q.cpuPerTickUs : null;
-        out.push({
-          scenario: r.title + scale,
-          target: "server CPU per tick delivered ≤ 0.5× the peer's",
-          measured:
-            ratio === null
-              ? "–"
-              : `${p.cpuPerTickUs?.toFixed(2)} µs vs ${q?.cpuPerTickUs?.toFixed(2)} µs (${ratio.toFixed(2)}×)`,
-          met: ratio === null ? null : ratio <= 0.5,
-        });
-        out.push({
-          scenario: r.title + scale,
-          target: `busy feed room (${r.rates[0]} trades/s): at most one storage write per second`,
-          measured: p.roomCost
-            ? `${p.roomCost.storageWritesPerMin.toFixed(1)} writes/min per room (${p.roomCost.storageWrites.toFixed(1)} in ${p.roomCost.seconds.toFixed(1)} s)`
-            : "n/a: no room counters",
-          met: p.roomCost
-            ? withinOneWritePerSecond(p.roomCost.storageWrites, p.roomCost.seconds)
-            : null,
-        });
-      }
-      if (r.name === "viewers" && p) {
-        out.push(shareVerdict(r.title + scale, p));
-        out.push(p99Verdict(r.title + scale, p, 100));
-        out.push({
-          scenario: r.title + scale,
-          target: "p50 ≤ 30 ms",
-          measured: ms(p.p50),
-          met: p.p50 !== null && p.p50 <= 30,
-        });
-      }
-      if (r.name === "knee") {
-        const goal = 200_000 * (r.clients / 1000);
-        const ok = r.project.steps.filter((s) => s.p99 !== null && s.p99 < 100);
-        const best = ok.reduce<StreamStep | null>(
-          (b, s) => (b === null || s.ticksPerSec > b.ticksPerSec ? s : b),
-          null,
-        );
-        out.push({
-          scenario: r.title + scale,
-          target: `≥ ${int(goal)} ticks/s from one room with p99 < 100 ms`,
-          measured: best
-            ? `${int(best.ticksPerSec)} ticks/s at ${best.rate} trades/s (p99 ${best.p99} ms)`
-            : "no rate with p99 < 100 ms",
-          met: best !== null && best.ticksPerSec >= goal,
-        });
-      }
-      if (r.name === "sockets" && p) {
-        const held = r.project.open.opened === r.clients && p.clientsOpen === r.clients;
-        const clean = p.errors === 0 && p.gaps + p.duplicates === 0;
-        out.push({
-          scenario: r.title + scale,
-          target: `${int(r.clients)} sockets held and streaming, no errors`,
-          measured: `${int(p.clientsOpen)}/${int(r.clients)} open, ${pct(p.share)} of ticks arrived, ${p.errors} errors`,
-          met: held && clean && p.share >= 0.99,
-        });
-      }
-      const broken = r.project.steps.filter((s) => s.gaps + s.duplicates > 0);
-      if (r.project.steps.length > 0) {
-        out.push({
-          scenario: r.title + scale,
-          target: "no gap and no duplicate in any socket's seq",
-          measured:
-            broken.length === 0
-              ? "none"
-              : broken
-                  .map((s) => `${s.gaps} gaps (${s.gapTicks} ticks), ${s.duplicates} duplicates`)
-                  .join("; "),
-          met: broken.length === 0,
-        });
+      const scenario = r.title + scale;
+      const q = only(peerSide(r));
+      for (const side of runtimeSides(r)) {
+        out.push(...streamVerdicts(r, scenario, side, q));
       }
     }
     if (r.kind === "cost") {
-      if (!r.available) {
-        out.push({
-          scenario: r.title,
-          target: "no alarm and no storage write in a room without subscribers",
-          measured: `n/a: ${r.reason}`,
-          met: null,
-        });
-        continue;
-      }
-      for (const room of r.rooms) {
-        const label = `${room.symbol} (${room.source === "sim" ? "simulated" : `feed, ${r.feedRate} trades/s`})`;
-        out.push({
-          scenario: r.title,
-          target: `${label}: no alarm and no storage write without subscribers`,
-          measured: room.idle
-            ? `${room.idle.storageWrites} writes, ${room.idle.alarms} alarms in ${room.idle.seconds.toFixed(0)} s`
-            : (room.note ?? "–"),
-          met: room.idle ? room.idle.storageWrites === 0 && room.idle.alarms === 0 : null,
-        });
-        out.push({
-          scenario: r.title,
-          target: `${label}: at most one storage write per second while watched`,
-          measured: room.watched
-            ? `${room.watched.storageWritesPerMin.toFixed(1)} writes/min (${room.watched.storageWrites} in ${room.watched.seconds.toFixed(1)} s)`
-            : (room.note ?? "–"),
-          met: room.watched
-            ? withinOneWritePerSecond(room.watched.storageWrites, room.watched.seconds)
-            : null,
-        });
-      }
+      for (const run of r.runs) out.push(...costVerdicts(r, run));
     }
   }
   return out;
 }
 
-function shareVerdict(scenario: string, s: StreamStep): Verdict {
+function streamVerdicts(
+  r: StreamResult,
+  scenario: string,
+  side: StreamSide,
+  q: StreamStep | null,
+): Verdict[] {
+  const out: Verdict[] = [];
+  const runtime = side.target;
+  const p = only(side);
+  const v = (target: string, measured: string, met: boolean | null) =>
+    out.push({ scenario, runtime, target, measured, met });
+  if (side.error) v("runs", side.error, false);
+  if (r.name === "hot" && p) {
+    out.push(shareVerdict(scenario, runtime, p), p99Verdict(scenario, runtime, p, 100));
+    const ratio =
+      p.cpuPerTickUs !== null && q?.cpuPerTickUs ? p.cpuPerTickUs / q.cpuPerTickUs : null;
+    v(
+      "server CPU per tick delivered ≤ 0.5× the peer's",
+      ratio === null
+        ? "–"
+        : `${p.cpuPerTickUs?.toFixed(2)} µs vs ${q?.cpuPerTickUs?.toFixed(2)} µs (${ratio.toFixed(2)}×)`,
+      ratio === null ? null : ratio <= 0.5,
+    );
+    v(
+      `busy feed room (${r.rates[0]} trades/s): at most one storage write per second`,
+      p.roomCost
+        ? `${p.roomCost.storageWritesPerMin.toFixed(1)} writes/min per room (${p.roomCost.storageWrites.toFixed(1)} in ${p.roomCost.seconds.toFixed(1)} s)`
+        : "n/a: no room counters",
+      p.roomCost ? withinOneWritePerSecond(p.roomCost.storageWrites, p.roomCost.seconds) : null,
+    );
+  }
+  if (r.name === "viewers" && p) {
+    out.push(shareVerdict(scenario, runtime, p), p99Verdict(scenario, runtime, p, 100));
+    v("p50 ≤ 30 ms", ms(p.p50), p.p50 !== null && p.p50 <= 30);
+  }
+  if (r.name === "knee") {
+    const goal = 200_000 * (r.clients / 1000);
+    const ok = side.steps.filter((s) => s.p99 !== null && s.p99 < 100);
+    const best = ok.reduce<StreamStep | null>(
+      (b, s) => (b === null || s.ticksPerSec > b.ticksPerSec ? s : b),
+      null,
+    );
+    v(
+      `≥ ${int(goal)} ticks/s from one room with p99 < 100 ms`,
+      best
+        ? `${int(best.ticksPerSec)} ticks/s at ${best.rate} trades/s (p99 ${best.p99} ms)`
+        : "no rate with p99 < 100 ms",
+      best !== null && best.ticksPerSec >= goal,
+    );
+  }
+  if (r.name === "sockets" && p) {
+    const held = side.open.opened === r.clients && p.clientsOpen === r.clients;
+    const clean = p.errors === 0 && p.gaps + p.duplicates === 0;
+    v(
+      `${int(r.clients)} sockets held and streaming, no errors`,
+      `${int(p.clientsOpen)}/${int(r.clients)} open, ${pct(p.share)} of ticks arrived, ${p.errors} errors`,
+      held && clean && p.share >= 0.99,
+    );
+  }
+  const broken = side.steps.filter((s) => s.gaps + s.duplicates > 0);
+  if (side.steps.length > 0) {
+    v(
+      "no gap and no duplicate in any socket's seq",
+      broken.length === 0
+        ? "none"
+        : broken
+            .map((s) => `${s.gaps} gaps (${s.gapTicks} ticks), ${s.duplicates} duplicates`)
+            .join("; "),
+      broken.length === 0,
+    );
+  }
+  return out;
+}
+
+function costVerdicts(r: CostResult, run: CostRun): Verdict[] {
+  const runtime = run.runtime;
+  if (!run.available) {
+    return [
+      {
+        scenario: r.title,
+        runtime,
+        target: "no alarm and no storage write in a room without subscribers",
+        measured: `n/a: ${run.reason}`,
+        met: null,
+      },
+    ];
+  }
+  return run.rooms.flatMap((room): Verdict[] => {
+    const label = `${room.symbol} (${room.source === "sim" ? "simulated" : `feed, ${r.feedRate} trades/s`})`;
+    return [
+      {
+        scenario: r.title,
+        runtime,
+        target: `${label}: no alarm and no storage write without subscribers`,
+        measured: room.idle
+          ? `${room.idle.storageWrites} writes, ${room.idle.alarms} alarms in ${room.idle.seconds.toFixed(0)} s`
+          : (room.note ?? "–"),
+        met: room.idle ? room.idle.storageWrites === 0 && room.idle.alarms === 0 : null,
+      },
+      {
+        scenario: r.title,
+        runtime,
+        target: `${label}: at most one storage write per second while watched`,
+        measured: room.watched
+          ? `${room.watched.storageWritesPerMin.toFixed(1)} writes/min (${room.watched.storageWrites} in ${room.watched.seconds.toFixed(1)} s)`
+          : (room.note ?? "–"),
+        met: room.watched
+          ? withinOneWritePerSecond(room.watched.storageWrites, room.watched.seconds)
+          : null,
+      },
+    ];
+  });
+}
+
+function shareVerdict(scenario: string, runtime: TargetName, s: StreamStep): Verdict {
   return {
     scenario,
+    runtime,
     target: "≥ 99% of ticks delivered",
     measured: pct(s.share),
     met: s.share >= 0.99,
   };
 }
 
-function p99Verdict(scenario: string, s: StreamStep, limit: number): Verdict {
+function p99Verdict(scenario: string, runtime: TargetName, s: StreamStep, limit: number): Verdict {
   return {
     scenario,
+    runtime,
     target: `p99 ≤ ${limit} ms`,
     measured: ms(s.p99),
     met: s.p99 !== null && s.p99 <= limit,
@@ -214,26 +246,10 @@ function p99Verdict(scenario: string, s: StreamStep, limit: number): Verdict {
 const mark = (met: boolean | null) => (met === null ? "n/a" : met ? "met" : "not met");
 
 // ---------------------------------------------------------------------------------------------
-// Terminal
-
-export function printResults(run: RunResults): void {
-  for (const r of run.results) {
-    console.log("");
-    if (r.kind === "stream") printStream(r);
-    if (r.kind === "push") printPush(r);
-    if (r.kind === "snapshot") printSnapshot(r);
-    if (r.kind === "cost") printCost(r);
-  }
-  console.log(`\nTargets${run.quick ? " (quick run: scaled load, figures are indicative)" : ""}`);
-  table(
-    ["scenario", "target", "measured", ""],
-    verdicts(run).map((v) => [v.scenario, v.target, v.measured, mark(v.met)]),
-    [0, 1, 2, 3],
-  );
-}
+// Tables, shared by the terminal and the document
 
 const STREAM_HEAD = [
-  "",
+  "server",
   "rate/s",
   "ticks/s",
   "frames/s",
@@ -243,12 +259,22 @@ const STREAM_HEAD = [
   "CPU %",
   "µs/tick",
   "RSS MB",
+  "KB/socket",
   "sockets",
   "gaps/dups",
   "errors",
   "clients %",
   "others %",
 ];
+
+const fixed = (x: number | null, digits: number) => (x === null ? "–" : x.toFixed(digits));
+
+/**
+ * Memory per socket is growth over the whole process group, so garbage collected meanwhile can
+ * make it small or negative where a scenario has few sockets: below 1 KB it says only that.
+ */
+const grown = (kb: number | null) => (kb === null || kb < 1 ? null : kb);
+const kbCell = (kb: number | null) => (kb === null ? "–" : kb < 1 ? "< 1" : kb.toFixed(0));
 
 function streamRow(name: string, s: StreamStep): string[] {
   return [
@@ -260,8 +286,9 @@ function streamRow(name: string, s: StreamStep): string[] {
     s.p99 === null ? "–" : String(s.p99),
     pct(s.share),
     s.serverCpuPct.toFixed(0),
-    s.cpuPerTickUs === null ? "–" : s.cpuPerTickUs.toFixed(2),
+    fixed(s.cpuPerTickUs, 2),
     s.rssMb.toFixed(0),
+    kbCell(s.kbPerSocket),
     int(s.serverSockets),
     `${s.gaps}/${s.duplicates}`,
     String(s.errors),
@@ -274,9 +301,9 @@ function ratio(a: number | null, b: number | null): string {
   return a === null || b === null || b === 0 ? "–" : `${(a / b).toFixed(2)}×`;
 }
 
-function ratioRow(p: StreamStep, q: StreamStep): string[] {
+function ratioRow(name: string, p: StreamStep, q: StreamStep): string[] {
   return [
-    "project/peer",
+    `${name}/peer`,
     "",
     ratio(p.ticksPerSec, q.ticksPerSec),
     ratio(p.framesPerSec, q.framesPerSec),
@@ -286,6 +313,7 @@ function ratioRow(p: StreamStep, q: StreamStep): string[] {
     ratio(p.serverCpuPct, q.serverCpuPct),
     ratio(p.cpuPerTickUs, q.cpuPerTickUs),
     ratio(p.rssMb, q.rssMb),
+    ratio(grown(p.kbPerSocket), grown(q.kbPerSocket)),
     ratio(p.serverSockets, q.serverSockets),
     "",
     "",
@@ -294,56 +322,102 @@ function ratioRow(p: StreamStep, q: StreamStep): string[] {
   ];
 }
 
+/** Each rate: every server's row, then each runtime beside the peer at that rate. */
 function streamRows(r: StreamResult): string[][] {
   const rows: string[][] = [];
-  const n = Math.max(r.project.steps.length, r.peer.steps.length);
+  const peer = peerSide(r);
+  const n = Math.max(...r.sides.map((s) => s.steps.length));
   for (let i = 0; i < n; i++) {
-    const p = r.project.steps[i];
-    const q = r.peer.steps[i];
-    if (p) rows.push(streamRow("project", p));
-    if (q) rows.push(streamRow("peer", q));
-    if (p && q) rows.push(ratioRow(p, q));
+    for (const side of r.sides) {
+      const step = side.steps[i];
+      if (step) rows.push(streamRow(side.target, step));
+    }
+    const q = peer?.steps[i];
+    for (const side of runtimeSides(r)) {
+      const p = side.steps[i];
+      if (p && q && p.rate === q.rate) rows.push(ratioRow(side.target, p, q));
+    }
   }
   return rows;
 }
 
-function printStream(r: StreamResult): void {
-  console.log(
-    `${r.title}: ${int(r.clients)} clients on ${r.rooms} room(s), ${r.rates.join(", ")} trades/s per room`,
-  );
-  table(STREAM_HEAD, streamRows(r));
-  console.log(`  ${closeLine(r)}`);
-  for (const side of [r.project, r.peer]) {
-    const notes = [
-      side.error ? `failed: ${side.error}` : "",
-      side.open.failed > 0 ? `${side.open.failed} sockets did not open (${side.open.error})` : "",
-      side.reloads > 0 ? `partykit reloaded ${side.reloads}× (a file under party/ changed)` : "",
-      (side.attempts ?? 1) > 1 ? `measured ${side.attempts}× (partykit reloaded before)` : "",
-      side.note ?? "",
-      ...side.steps.map((s) =>
-        Object.keys(s.closeCodes).length > 0 ? `close codes ${JSON.stringify(s.closeCodes)}` : "",
-      ),
-    ].filter(Boolean);
-    for (const note of notes) console.log(`  ${side.target}: ${note}`);
-    if (side.steps[0]?.roomCost) {
-      const c = side.steps[0].roomCost;
-      console.log(
-        `  rooms' own counters: ${c.storageWritesPerMin.toFixed(1)} storage writes and ${c.alarmsPerMin.toFixed(1)} alarms per room per minute`,
-      );
+const GLANCE_HEAD = [
+  "scenario",
+  "server",
+  "µs/tick",
+  "KB/socket",
+  "sockets accepted/s",
+  "p50 ms",
+  "p99 ms",
+  "arrived",
+];
+
+/** The figures that compare the servers, one row per scenario and server (its first rate). */
+function glanceRows(run: RunResults, keep: (t: TargetName) => boolean = () => true): string[][] {
+  const rows: string[][] = [];
+  for (const r of run.results) {
+    if (r.kind !== "stream") continue;
+    for (const side of r.sides.filter((s) => keep(s.target))) {
+      const s = only(side);
+      rows.push([
+        `${r.title} (${int(r.clients)} sockets, ${r.rates[0]} trades/s)`,
+        side.target,
+        fixed(s?.cpuPerTickUs ?? null, 2),
+        kbCell(s?.kbPerSocket ?? null),
+        int(side.acceptedPerSec),
+        s?.p50 === null || s === null ? "–" : String(s.p50),
+        s?.p99 === null || s === null ? "–" : String(s.p99),
+        s ? pct(s.share) : (side.error ?? "–"),
+      ]);
     }
   }
+  return rows;
+}
+
+function sideNotes(side: StreamSide): string[] {
+  return [
+    side.error ? `failed: ${side.error}` : "",
+    side.open.failed > 0 ? `${side.open.failed} sockets did not open (${side.open.error})` : "",
+    side.reloads > 0 ? `reloaded the rooms ${side.reloads}× (a file under party/ changed)` : "",
+    (side.attempts ?? 1) > 1 ? `measured ${side.attempts}× (the rooms reloaded before)` : "",
+    side.note ?? "",
+    ...side.steps.map((s) =>
+      Object.keys(s.closeCodes).length > 0 ? `close codes ${JSON.stringify(s.closeCodes)}` : "",
+    ),
+  ].filter(Boolean);
+}
+
+/** Each runtime's rooms' own counters during the scenario's first window. */
+function roomCostLines(r: StreamResult): string[] {
+  return runtimeSides(r).flatMap((side) => {
+    const c = side.steps[0]?.roomCost;
+    return c
+      ? [
+          `${side.target}: the rooms' own counters during the window: ${c.storageWritesPerMin.toFixed(1)} storage writes and ${c.alarmsPerMin.toFixed(1)} alarms per room per minute.`,
+        ]
+      : [];
+  });
 }
 
 /** How each server answered the clients' close frames at the end of the scenario. */
 function closeLine(r: StreamResult): string {
-  const part = (side: StreamSide) =>
+  const parts = r.sides.flatMap((side) =>
     side.close
-      ? `the ${side.target} answered ${int(side.close.clean)} of ${int(side.close.closed)} close frames within 0.5 s`
-      : "";
-  return `On closing: ${[part(r.project), part(r.peer)].filter(Boolean).join("; ")}.`;
+      ? [
+          `${side.target} answered ${int(side.close.clean)} of ${int(side.close.closed)} close frames within 0.5 s`,
+        ]
+      : [],
+  );
+  return `On closing: ${parts.join("; ")}.`;
+}
+
+function idleLine(r: StreamResult): string {
+  const parts = r.sides.map((s) => `${s.target} ${s.idleRssMb.toFixed(0)} MB`);
+  return `Memory before the clients connected: ${parts.join(", ")} (one server of each serves the whole run, so what earlier scenarios left behind is included).`;
 }
 
 const PUSH_HEAD = [
+  "server",
   "ticks/request",
   "at once",
   "requests/s",
@@ -356,60 +430,44 @@ const PUSH_HEAD = [
 
 /** The push table's rows; the terminal names the first error, the document counts them. */
 function pushRows(r: PushResult, firstError: boolean): string[][] {
-  return r.cases.map((c) => [
-    String(c.batch),
-    String(c.concurrency),
-    int(c.requestsPerSec),
-    int(c.ticksPerSec),
-    c.p50?.toFixed(1) ?? "–",
-    c.p99?.toFixed(1) ?? "–",
-    c.serverCpuPerRequestUs?.toFixed(0) ?? "–",
-    firstError && c.errors ? `${c.errors} (${c.firstError})` : String(c.errors),
-  ]);
+  return r.runs.flatMap((run) =>
+    run.cases.map((c) => [
+      run.runtime,
+      String(c.batch),
+      String(c.concurrency),
+      int(c.requestsPerSec),
+      int(c.ticksPerSec),
+      fixed(c.p50, 1),
+      fixed(c.p99, 1),
+      fixed(c.serverCpuPerRequestUs, 0),
+      firstError && c.errors ? `${c.errors} (${c.firstError})` : String(c.errors),
+    ]),
+  );
 }
 
-function printPush(r: PushResult): void {
-  console.log(r.title);
-  table(PUSH_HEAD, pushRows(r, true));
-}
+const SNAPSHOT_HEAD = ["server", "room", "requests", "p50 ms", "p99 ms", "KiB"];
 
-const SNAPSHOT_HEAD = ["room", "requests", "p50 ms", "p99 ms", "KiB"];
-
-/** The snapshot table's rows, the cold room first, under the given labels. */
+/** The snapshot table's rows, each runtime's cold room first, under the given labels. */
 function snapshotRows(r: SnapshotResult, cold: string, warm: string): string[][] {
-  return [
-    [
-      cold,
-      String(r.cold.samples),
-      r.cold.p50?.toFixed(1) ?? "–",
-      r.cold.p99?.toFixed(1) ?? "–",
-      (r.cold.bytes / 1024).toFixed(0),
-    ],
-    [
-      warm,
-      String(r.warm.samples),
-      r.warm.p50?.toFixed(2) ?? "–",
-      r.warm.p99?.toFixed(2) ?? "–",
-      (r.warm.bytes / 1024).toFixed(0),
-    ],
-  ];
-}
-
-function printSnapshot(r: SnapshotResult): void {
-  console.log(r.title);
-  table(SNAPSHOT_HEAD, snapshotRows(r, "cold (first request)", "warm"));
-}
-
-function printCost(r: CostResult): void {
-  console.log(r.title);
-  if (!r.available) {
-    console.log(`  n/a: ${r.reason}`);
-    return;
-  }
-  table(COST_HEAD, r.rooms.map(costRow));
+  return r.runs.flatMap((run) =>
+    (
+      [
+        [cold, run.cold, 1],
+        [warm, run.warm, 2],
+      ] as const
+    ).map(([label, t, digits]) => [
+      run.runtime,
+      label,
+      String(t.samples),
+      fixed(t.p50, digits),
+      fixed(t.p99, digits),
+      (t.bytes / 1024).toFixed(0),
+    ]),
+  );
 }
 
 const COST_HEAD = [
+  "server",
   "room",
   "watched: writes/min",
   "alarms/min",
@@ -419,16 +477,69 @@ const COST_HEAD = [
   "instance restarts",
 ];
 
-function costRow(room: CostRoom): string[] {
+function costRows(r: CostResult): string[][] {
+  return r.runs.flatMap((run) =>
+    run.available
+      ? run.rooms.map((room) => costRow(run.runtime, room))
+      : [[run.runtime, `n/a: ${run.reason}`, "", "", "", "", "", ""]],
+  );
+}
+
+function costRow(runtime: RuntimeName, room: CostRoom): string[] {
   return [
+    runtime,
     `${room.symbol} (${room.source})`,
-    room.watched?.storageWritesPerMin.toFixed(1) ?? "–",
-    room.watched?.alarmsPerMin.toFixed(1) ?? "–",
+    fixed(room.watched?.storageWritesPerMin ?? null, 1),
+    fixed(room.watched?.alarmsPerMin ?? null, 1),
     room.idle ? String(room.idle.storageWrites) : "–",
     room.idle ? String(room.idle.alarms) : "–",
     room.idle ? room.idle.seconds.toFixed(0) : "–",
     `${room.watched?.restarts ?? "–"} / ${room.idle?.restarts ?? "–"}`,
   ];
+}
+
+const VERDICT_HEAD = ["scenario", "server", "target", "measured", "verdict"];
+
+function verdictRows(run: RunResults): string[][] {
+  return verdicts(run).map((v) => [v.scenario, v.runtime, v.target, v.measured, mark(v.met)]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terminal
+
+export function printResults(run: RunResults): void {
+  for (const r of run.results) {
+    console.log("");
+    if (r.kind === "stream") printStream(r);
+    if (r.kind === "push") {
+      console.log(r.title);
+      table(PUSH_HEAD, pushRows(r, true));
+    }
+    if (r.kind === "snapshot") {
+      console.log(r.title);
+      table(SNAPSHOT_HEAD, snapshotRows(r, "cold (first request)", "warm"), [0, 1]);
+    }
+    if (r.kind === "cost") {
+      console.log(r.title);
+      table(COST_HEAD, costRows(r), [0, 1]);
+    }
+  }
+  console.log("\nAt a glance");
+  table(GLANCE_HEAD, glanceRows(run), [0, 1]);
+  console.log(`\nTargets${run.quick ? " (quick run: scaled load, figures are indicative)" : ""}`);
+  table(VERDICT_HEAD, verdictRows(run), [0, 1, 2, 3, 4]);
+}
+
+function printStream(r: StreamResult): void {
+  console.log(
+    `${r.title}: ${int(r.clients)} clients on ${r.rooms} room(s), ${r.rates.join(", ")} trades/s per room`,
+  );
+  table(STREAM_HEAD, streamRows(r));
+  console.log(`  ${closeLine(r)}`);
+  for (const side of r.sides) {
+    for (const note of sideNotes(side)) console.log(`  ${side.target}: ${note}`);
+  }
+  for (const line of roomCostLines(r)) console.log(`  ${line}`);
 }
 
 /** Columns of figures are right-aligned; `text` columns (by index) are left-aligned. */
@@ -455,16 +566,17 @@ export async function writeJson(run: RunResults, name = "latest.json"): Promise<
 
 const SECTIONS = {
   server: ["<!-- bench:server:begin -->", "<!-- bench:server:end -->"],
+  runners: ["<!-- bench:runners:begin -->", "<!-- bench:runners:end -->"],
   ui: ["<!-- bench:ui:begin -->", "<!-- bench:ui:end -->"],
 } as const;
 
 const DOC_HEAD = `# Benchmarks
 
-Two commands measure Tickerroom on the machine they run on. \`npm run bench\` runs the server
-as \`npm start\` does and sets it against a minimal Node fan-out server (the peer) on the same
-feed and the same clients; \`npm run bench:ui\` measures the app in real Chromium. Each rewrites
-its own section below with the figures of its last full run; the raw figures of the last run
-are in \`bench-results/\` (not committed).
+Two commands measure Tickerroom on the machine they run on. \`npm run bench\` runs the rooms on
+the Worker as \`npm start\` serves it and under \`partykit dev\`, and sets both against a minimal
+Node fan-out server (the peer) on the same feed and the same clients; \`npm run bench:ui\`
+measures the app in real Chromium. Each rewrites its own section below with the figures of its
+last full run; the raw figures of the last run are in \`bench-results/\` (not committed).
 
 `;
 
@@ -478,7 +590,9 @@ export async function replaceDocSection(
   try {
     doc = await readFile(DOCS_FILE, "utf8");
   } catch {
-    doc = `${DOC_HEAD}${SECTIONS.server.join("\n")}\n\n${SECTIONS.ui.join("\n")}\n`;
+    doc = `${DOC_HEAD}${Object.values(SECTIONS)
+      .map((markers) => markers.join("\n"))
+      .join("\n\n")}\n`;
   }
   const from = doc.indexOf(begin);
   const to = doc.indexOf(end);
@@ -507,47 +621,40 @@ function mdTable(head: string[], rows: string[][], text: readonly number[] = [0]
   ].join("\n");
 }
 
+function serverList(run: RunResults): string {
+  return [...run.runtimes, "peer" as const]
+    .map((t) => `- \`${t}\`: ${TARGET_LABELS[t]}`)
+    .join("\n");
+}
+
 export async function writeDocs(run: RunResults): Promise<string> {
   const parts: string[] = [];
   parts.push(`## Server: \`npm run bench\`${run.quick ? " (quick run)" : ""}`);
   parts.push(machineLines(run.machine));
+  parts.push(serverList(run));
   parts.push(
     `The machine is shared: the \`others %\` column is CPU that processes the benchmark did not start used during the window (other people's work), in % of one core. Even with it near zero, CPU figures move by 20–30% from run to run; latencies and delivery move less.`,
   );
-  parts.push("### Targets");
+  parts.push("### At a glance");
   parts.push(
-    mdTable(
-      ["scenario", "target", "measured", "verdict"],
-      verdicts(run).map((v) => [v.scenario, v.target, v.measured, mark(v.met)]),
-      [0, 1, 2, 3],
-    ),
+    "Server CPU per tick delivered, memory per client socket, sockets accepted per second while the clients open them, and the tick-to-client delay, at each scenario's first rate.",
   );
+  parts.push(mdTable(GLANCE_HEAD, glanceRows(run), [0, 1]));
+  parts.push("### Targets");
+  parts.push(mdTable(VERDICT_HEAD, verdictRows(run), [0, 1, 2, 3, 4]));
   for (const r of run.results) {
     if (r.kind === "stream") {
       parts.push(`### ${r.title}`);
       parts.push(
-        `${int(r.clients)} clients (one socket each) spread over ${r.rooms} room(s), ${r.rates.join(", ")} trades/s per room; ${((r.project.steps[0]?.windowMs ?? 0) / 1000).toFixed(1)} s window per rate.`,
+        `${int(r.clients)} clients (one socket each) spread over ${r.rooms} room(s), ${r.rates.join(", ")} trades/s per room; ${((r.sides[0]?.steps[0]?.windowMs ?? 0) / 1000).toFixed(1)} s window per rate.`,
       );
-      parts.push(
-        mdTable(
-          STREAM_HEAD.map((h) => h || "server"),
-          streamRows(r),
-        ),
-      );
-      const cost = r.project.steps[0]?.roomCost;
-      if (cost) {
-        parts.push(
-          `The rooms' own counters during the window: ${cost.storageWritesPerMin.toFixed(1)} storage writes and ${cost.alarmsPerMin.toFixed(1)} alarms per room per minute.`,
-        );
-      }
-      for (const side of [r.project, r.peer]) {
-        if (side.error) parts.push(`${side.target} failed: ${side.error}`);
-        if (side.note) parts.push(`${side.target}: ${side.note}.`);
+      parts.push(mdTable(STREAM_HEAD, streamRows(r)));
+      parts.push(...roomCostLines(r));
+      for (const side of r.sides) {
+        for (const note of sideNotes(side)) parts.push(`${side.target}: ${note}.`);
       }
       parts.push(closeLine(r));
-      parts.push(
-        `Memory before the clients connected: project ${r.project.idleRssMb.toFixed(0)} MB, peer ${r.peer.idleRssMb.toFixed(0)} MB (one server of each serves the whole run, so what earlier scenarios left behind is included).`,
-      );
+      parts.push(idleLine(r));
     }
     if (r.kind === "push") {
       parts.push(`### ${r.title}`);
@@ -563,29 +670,86 @@ export async function writeDocs(run: RunResults): Promise<string> {
             "cold (first request for a simulated symbol)",
             "warm (the same symbol again)",
           ),
+          [0, 1],
         ),
       );
     }
     if (r.kind === "cost") {
       parts.push(`### ${r.title}`);
-      if (!r.available) parts.push(`n/a: ${r.reason}.`);
-      else parts.push(mdTable(COST_HEAD, r.rooms.map(costRow)));
+      parts.push(mdTable(COST_HEAD, costRows(r), [0, 1]));
     }
   }
   parts.push(METHOD);
   return replaceDocSection("server", parts.join("\n\n"));
 }
 
+/**
+ * The figures behind the choice of what serves `npm start`, from a run that measured
+ * `wrangler dev` too. Ordinary runs leave this section alone.
+ */
+export async function writeRunnerDocs(run: RunResults): Promise<string> {
+  const parts: string[] = [];
+  const command = `npm run bench -- --runtimes ${run.runtimes.join(",")}${run.quick ? " --quick" : ""}`;
+  parts.push(`### Figures from \`${command}\``);
+  parts.push(machineLines(run.machine));
+  parts.push(serverList(run));
+  parts.push(mdTable(GLANCE_HEAD, glanceRows(run), [0, 1]));
+  const against = (name: RuntimeName) => runnerRatios(run, name);
+  const rows = run.runtimes.filter((r) => r !== "worker").flatMap(against);
+  if (rows.length > 0) {
+    parts.push("Each runner beside the Worker as `npm start` serves it (above 1: it needs more):");
+    parts.push(
+      mdTable(
+        ["scenario", "runner", "CPU per tick", "memory per socket", "sockets accepted/s"],
+        rows,
+        [0, 1],
+      ),
+    );
+  }
+  const push = run.results.find((r): r is PushResult => r.kind === "push");
+  if (push) {
+    parts.push("Pushes (one tick per request, one pusher):");
+    parts.push(
+      mdTable(
+        PUSH_HEAD,
+        pushRows(push, false).filter((row) => row[1] === "1" && row[2] === "1"),
+      ),
+    );
+  }
+  return replaceDocSection("runners", parts.join("\n\n"));
+}
+
+function runnerRatios(run: RunResults, name: RuntimeName): string[][] {
+  return run.results.flatMap((r) => {
+    if (r.kind !== "stream") return [];
+    const base = r.sides.find((s) => s.target === "worker");
+    const other = r.sides.find((s) => s.target === name);
+    const a = only(other);
+    const b = only(base);
+    if (!base || !other || !a || !b) return [];
+    return [
+      [
+        r.title,
+        name,
+        ratio(a.cpuPerTickUs, b.cpuPerTickUs),
+        ratio(grown(a.kbPerSocket), grown(b.kbPerSocket)),
+        ratio(other.acceptedPerSec, base.acceptedPerSec),
+      ],
+    ];
+  });
+}
+
 const METHOD = `### How each figure is measured
 
-- **Setup.** One run starts the project exactly as \`npm start\` does (the built app and \`partykit dev\` with \`partykitArgs\`, a free port, a fresh storage dir, \`FEEDS=*-USD=coinbase\`, \`COINBASE_WS_URL\` at the local feed), the peer (a Node \`ws\` server that turns each trade into one frame, serialised once, no storage), and a local feed speaking Coinbase Exchange's messages (\`subscribe\` → \`subscriptions\`, a \`heartbeat\` per product each second, one \`match\` per trade with string price and size and an ISO \`time\`). Project rooms take the feed through their Coinbase adapter; the peer subscribes to the same feed with the same messages. Each streaming scenario runs the project, then the peer, with the same clients and feed settings, never both at once. Before each project window the rooms' snapshots must say \`source: "coinbase"\` and hold a quote.
+- **Setup.** One run starts each runtime on a free port with a fresh storage dir, \`FEEDS=*-USD=coinbase\` and \`COINBASE_WS_URL\` at the local feed, through the same helper the integration tests use (\`tests/helpers/server.ts\`): the Worker exactly as \`npm start\` serves it (\`scripts/start.ts --no-build\` after \`npm run build\`: Miniflare on the bundle) and \`partykit dev\` with the PartyKit shells; with \`--runtimes …,wrangler\` also \`wrangler dev\`, run as \`npm run dev\` runs it. Beside them run the peer (a Node \`ws\` server that turns each trade into one frame, serialised once, no storage) and a local feed: the tests' fake Coinbase Exchange (\`tests/fakes/fake-exchange.ts\`: \`subscribe\` → \`subscriptions\`, a \`heartbeat\` per product each second, one \`match\` per trade with string price and size and an ISO \`time\`). Rooms take the feed through their Coinbase adapter; the peer subscribes to the same feed with the same messages. Each streaming scenario runs every runtime in turn, then the peer, with the same clients and feed settings, never two at once. Before each window on a runtime the rooms' snapshots must say \`source: "coinbase"\` and hold a quote.
 - **Feed.** Open loop: trade *i* of a room is due at *t0 + i/rate* and carries that due time as its \`time\`, sent whether or not anyone keeps up. Trades are held until every client is connected and every room has subscribed. Each room trades at its own offset within the period.
 - **Clients.** Real WebSocket clients (\`ws\`, no compression) in separate processes, opened 200 at a time. Each one parses every frame, checks that \`seq\` runs on without gaps or repeats, and records for each tick due in the window its delay from due time to arrival (\`Date.now()\`, same clock as the feed) in a 1 ms histogram. Warm-up, then the window; a tick counts as delivered if it arrives within the grace period after the window (1 s; 0.5 s with \`--quick\`).
 - **ticks/s** = ticks due in the window that were delivered, over all clients, per second of window. **frames/s** = frames that arrived during the window. **p50/p99** = tick-to-client delay. **arrived** = delivered ÷ (trades due in the window × sockets on that room).
-- **CPU %** and **µs/tick** = utime + stime from \`/proc/<pid>/stat\` of workerd and its parent node process (project) or of the peer's process, read at the start and the end of the window; % of one core, and CPU time per tick delivered. **RSS** from \`/proc/<pid>/status\` at the end of the window; **sockets** = socket file descriptors of those processes.
+- **CPU %** and **µs/tick** = utime + stime from \`/proc/<pid>/stat\` of every living process in the runtime's process group (node, every workerd it forked, and whatever else it runs: \`wrangler dev\` runs two workerd processes, a proxy and the Worker) or of the peer's one process, read at the start and the end of the window; % of one core, and CPU time per tick delivered. **RSS** = the sum of \`VmRSS\` from \`/proc/<pid>/status\` over the same processes at the end of the window; **KB/socket** = what that sum grew by since before the clients connected, per client socket open; **sockets** = socket file descriptors of those processes.
+- **sockets accepted/s** = client sockets open ÷ the time from the first upgrade request to the last socket open, opened 200 at a time.
 - **clients %** = each client process's CPU in % of one core (near 100 means the clients, not the server, set the pace; on two cores the server and the clients together cannot pass 200); **others %** = CPU used during the window by every process on the machine that the benchmark did not start (from \`/proc/*/stat\`): other people's work, the noise in the figures.
 - **Rates.** In the knee a server that delivers under 90% of the ticks, or has a p99 over 1 s, at one rate has fallen behind for good in an open-loop run; its higher rates are not run. Between rates the clients wait until nothing more arrives.
-- **Reloads.** \`partykit dev\` restarts the rooms when a file under \`party/\` changes; a measurement of the project during which that happened is thrown away and taken again.
+- **Reloads.** \`partykit dev\` and \`wrangler dev\` restart the rooms when a file under \`party/\` changes; a measurement during which that happened is thrown away and taken again. The Worker as \`npm start\` serves it watches nothing. The benchmark writes its results only after every server has stopped, and outside anything a runner watches.
 - **Push path.** POST \`/parties/ticker/:symbol\` with the ingest token over kept-alive connections, 1, 10 and 100 ticks per request, one pusher or four at once (each on its own room), timed to the end of the reply. **Snapshots:** GET of a symbol never requested before (the room is created and backfills a simulated day), then the same symbol again and again.
 - **Cost counters** come from the rooms themselves (\`GET /parties/ticker/:symbol?stats\`, read every 2 s so that a replaced instance is noticed): a simulated room (AAPL) and a feed room at 50 trades/s with 10 subscribers each for 20 s, then with none for 20 s, scaled to a minute. "At most one write a second" allows one write more than whole seconds in the span, for a window that catches both edges. The busy-room figure of the hot tickers comes from the same counters over that scenario's window.
 - \`--quick\` divides every socket count by 5, cuts windows to 1–2 s, runs the knee at 100 and 400 trades/s only and scales the knee target with the clients (1,000 → 200); its figures are indicative.`;

@@ -1,25 +1,34 @@
 /**
- * What the benchmark runs. Streaming scenarios run the project, then the peer, with the same
- * clients and the same feed settings, never both at once (they would share the two cores).
- * The push, snapshot and cost scenarios concern the project alone.
+ * What the benchmark runs. Streaming scenarios run each runtime in turn, then the peer, with
+ * the same clients and the same feed settings, never two at once (they would share the two
+ * cores). The push, snapshot and cost scenarios concern the rooms, on each runtime in turn.
  */
 import type { Fleet, FleetTotals, OpenResult } from "./fleet.ts";
 import { Histogram, percentileOf } from "./histogram.ts";
 import { getJson, httpRequest, keepAliveAgent } from "./http.ts";
 import {
   cpuByPid,
+  cpuOf,
   delay,
-  groupMembers,
   machineCpu,
   othersCpu,
   sleepUntil,
   usageByPid,
+  usageOf,
 } from "./proc.ts";
-import type { Feed, Measured, Peer, Project } from "./servers.ts";
-import { waitForSubscribers } from "./servers.ts";
+import {
+  type Feed,
+  type Measured,
+  type Peer,
+  type Runtime,
+  type RuntimeName,
+  type TargetName,
+  waitForSubscribers,
+} from "./targets.ts";
 
 export type Context = {
-  project: Project;
+  /** The runtimes measured, in the order they run in each scenario. */
+  runtimes: Runtime[];
   peer: Peer;
   feed: Feed;
   fleet: Fleet;
@@ -81,6 +90,8 @@ export type StreamStep = {
   serverCpuPct: number;
   cpuPerTickUs: number | null;
   rssMb: number;
+  /** Memory the server gained since before the clients came, per client socket open, in KB. */
+  kbPerSocket: number | null;
   serverSockets: number;
   /** Memory and sockets of each server process at the end of the window. */
   processes: { pid: number; comm: string; rssMb: number; sockets: number }[];
@@ -105,16 +116,18 @@ export type StreamStep = {
   resyncs: number;
   errors: number;
   closeCodes: Record<string, number>;
-  /** Project only, from the rooms' own counters, averaged over the rooms. */
+  /** Runtimes only, from the rooms' own counters, averaged over the rooms. */
   roomCost: RoomCost | null;
 };
 
 export type StreamSide = {
-  target: "project" | "peer";
+  target: TargetName;
   open: OpenResult & { ms: number };
+  /** Sockets the server accepted per second while the clients opened them 200 at a time. */
+  acceptedPerSec: number;
   idleRssMb: number;
   steps: StreamStep[];
-  /** partykit rebuilt the rooms during the run: its sockets were dropped by a file change. */
+  /** The runner rebuilt the rooms during the run: its sockets were dropped by a file change. */
   reloads: number;
   /**
    * Sockets the clients closed at the end, how many the server answered with a close frame
@@ -136,9 +149,8 @@ export type StreamResult = {
   clients: number;
   rates: number[];
   graceMs: number;
-  project: StreamSide;
-  peer: StreamSide;
-  ratios: Ratios[];
+  /** Each runtime's side in the order they ran, the peer's last. */
+  sides: StreamSide[];
 };
 
 const OPEN_BATCH = 200;
@@ -146,8 +158,22 @@ const MB = 1024 * 1024;
 
 export async function runStream(ctx: Context, spec: StreamSpec): Promise<StreamResult> {
   const graceMs = ctx.quick ? 500 : 1000;
-  const project = await projectSide(ctx, spec, graceMs);
-  const peer = await streamSide(ctx, spec, ctx.peer, graceMs);
+  const sides: StreamSide[] = [];
+  for (const runtime of ctx.runtimes) {
+    try {
+      sides.push(
+        await withReloadRetry(ctx, runtime, spec.name, () =>
+          streamSide(ctx, spec, runtime, graceMs),
+        ),
+      );
+    } catch (err) {
+      sides.push(unavailableSide(ctx, spec, runtime, err));
+    }
+  }
+  alone(ctx, ctx.peer);
+  sides.push(await streamSide(ctx, spec, ctx.peer, graceMs));
+  // Between scenarios every runner may catch up on the file changes it has been held from.
+  resumeAll(ctx);
   return {
     kind: "stream",
     name: spec.name,
@@ -156,57 +182,45 @@ export async function runStream(ctx: Context, spec: StreamSpec): Promise<StreamR
     clients: spec.clients,
     rates: spec.rates,
     graceMs,
-    project,
-    peer,
-    ratios: project.steps.flatMap((p) => {
-      const q = peer.steps.find((s) => s.rate === p.rate);
-      return q ? [ratiosOf(p, q)] : [];
-    }),
+    sides,
   };
 }
 
-/** Project ÷ peer at the same rate: below 1 means the project needs less (or delivers less). */
-export type Ratios = {
-  rate: number;
-  ticksPerSec: number | null;
-  framesPerSec: number | null;
-  p50: number | null;
-  p99: number | null;
-  share: number | null;
-  cpuPerTick: number | null;
-  rss: number | null;
-  sockets: number | null;
-};
-
-function ratiosOf(p: StreamStep, q: StreamStep): Ratios {
-  const r = (a: number | null, b: number | null) =>
-    a === null || b === null || b === 0 ? null : a / b;
+/** A runtime that could not be measured at all: it died and would not start again. */
+function unavailableSide(
+  ctx: Context,
+  spec: StreamSpec,
+  runtime: Runtime,
+  err: unknown,
+): StreamSide {
+  const error = `${runtime.name} unavailable: ${(err instanceof Error ? err.message : String(err)).split("\n")[0]}`;
+  ctx.log(`${spec.name} · ${error}`);
   return {
-    rate: p.rate,
-    ticksPerSec: r(p.ticksPerSec, q.ticksPerSec),
-    framesPerSec: r(p.framesPerSec, q.framesPerSec),
-    p50: r(p.p50, q.p50),
-    p99: r(p.p99, q.p99),
-    share: r(p.share, q.share),
-    cpuPerTick: r(p.cpuPerTickUs, q.cpuPerTickUs),
-    rss: r(p.rssMb, q.rssMb),
-    sockets: r(p.serverSockets, q.serverSockets),
+    target: runtime.name,
+    open: { requested: spec.clients, opened: 0, failed: 0, ms: 0 },
+    acceptedPerSec: 0,
+    idleRssMb: 0,
+    steps: [],
+    reloads: 0,
+    error,
   };
 }
 
 /**
- * partykit dev rebuilds and restarts the rooms when a file under party/ changes (other people
- * work in this tree), which drops every socket: such a measurement is thrown away and taken
- * again, up to three times.
+ * Only the server being measured runs: every runtime's process group but its own is paused
+ * (the peer and the feed have nothing to pause), so that a runner rebuilding on a file change
+ * or any other work of theirs cannot take the two cores from it.
  */
-async function projectSide(ctx: Context, spec: StreamSpec, graceMs: number): Promise<StreamSide> {
-  for (let attempt = 1; ; attempt++) {
-    const side = await streamSide(ctx, spec, ctx.project, graceMs);
-    side.attempts = attempt;
-    if (side.reloads === 0 || attempt >= 3) return side;
-    ctx.log(`  partykit reloaded (a file under party/ changed): measuring again`);
-    await delay(2000);
+function alone(ctx: Context, server: Measured): void {
+  for (const runtime of ctx.runtimes) {
+    if (runtime.name === server.name) runtime.resume();
+    else runtime.pause();
   }
+}
+
+/** Every runtime runs again: before the servers stop, and between measurements. */
+export function resumeAll(ctx: Context): void {
+  for (const runtime of ctx.runtimes) runtime.resume();
 }
 
 async function streamSide(
@@ -216,7 +230,7 @@ async function streamSide(
   graceMs: number,
 ): Promise<StreamSide> {
   const { feed, fleet } = ctx;
-  const isProject = server.name === "project";
+  const runtime = runtimeOf(ctx, server);
   const symbols = Array.from({ length: spec.rooms }, (_, i) => `${spec.prefix}${i}-USD`);
   const perRoom = new Map<string, number>(symbols.map((s) => [s, 0]));
   const urls: string[] = [];
@@ -225,22 +239,25 @@ async function streamSide(
     perRoom.set(symbol, (perRoom.get(symbol) ?? 0) + 1);
     urls.push(server.wsUrl(symbol));
   }
-  const reloadsBefore = isProject ? ctx.project.reloads() : 0;
+  const reloadsBefore = runtime?.reloads() ?? 0;
+  const idleRss = usageOf(server.pids(), false).rss;
   const side: StreamSide = {
     target: server.name,
     open: { requested: urls.length, opened: 0, failed: 0, ms: 0 },
-    idleRssMb: server.usage(false).rss / MB,
+    acceptedPerSec: 0,
+    idleRssMb: idleRss / MB,
     steps: [],
     reloads: 0,
   };
   ctx.log(`${spec.name} · ${server.name}: ${spec.clients} clients on ${spec.rooms} room(s)`);
   try {
     await feed.call("configure", { products: symbols, rate: spec.rates[0] as number });
-    if (isProject) await checkSources(ctx, symbols, false);
+    if (runtime) await checkSources(runtime, symbols, false);
 
     const opening = Date.now();
     const open = await fleet.open(urls, OPEN_BATCH);
     side.open = { ...open, ms: Date.now() - opening };
+    side.acceptedPerSec = open.opened / (Math.max(1, side.open.ms) / 1000);
     ctx.log(`  ${open.opened}/${open.requested} sockets open in ${side.open.ms} ms`);
     if (open.opened === 0) throw new Error(`no socket opened: ${open.error ?? "?"}`);
     await waitForSubscribers(feed, symbols, (n) => n >= 1, 20_000, "every room to subscribe");
@@ -248,11 +265,19 @@ async function streamSide(
     for (const [i, rate] of spec.rates.entries()) {
       await feed.call("start", { rate });
       await delay(spec.warmupMs);
-      if (isProject && i === 0) await checkSources(ctx, symbols, true);
       const step = await measureStep(ctx, server, symbols, perRoom, rate, spec.windowMs, graceMs);
+      step.kbPerSocket =
+        step.clientsOpen > 0 ? (step.rssMb * MB - idleRss) / 1024 / step.clientsOpen : null;
       side.steps.push(step);
       ctx.log(`  ${describeStep(step)}`);
       await feed.call("pause", {});
+      // Checked after the window, so that a room that has fallen behind is still measured.
+      if (runtime && i === 0) {
+        await checkSources(runtime, symbols, true).catch((err: Error) => {
+          side.note = `after the window: ${err.message}`;
+          ctx.log(`  ${side.note}`);
+        });
+      }
       if (i === spec.rates.length - 1) break;
       if (saturated(step)) {
         side.note = `saturated at ${rate} trades/s: higher rates not run`;
@@ -267,13 +292,17 @@ async function streamSide(
     }
   } catch (err) {
     side.error = err instanceof Error ? err.message : String(err);
+    if (runtime && !(await runtime.alive())) side.error += `; ${diedOf(runtime)}`;
     ctx.log(`  failed: ${side.error}`);
   } finally {
     await feed.call("pause", {}).catch(() => undefined);
     const closing = await fleet.close().catch(() => ({ closed: 0, clean: 0 }));
     side.close = { ...closing, upstreamsMs: 0 };
+    // What went wrong on these sockets (a server that failed mid-way) must not be counted
+    // against the next server's.
+    await fleet.collect().catch(() => undefined);
     const closed = Date.now();
-    if (isProject) side.reloads = ctx.project.reloads() - reloadsBefore;
+    if (runtime) side.reloads = runtime.reloads() - reloadsBefore;
     // Rooms (and the peer) close their upstream when the last client leaves.
     await waitForSubscribers(feed, symbols, (n) => n === 0, 20_000, "upstreams to close").catch(
       (err: Error) => ctx.log(`  note: ${err.message}`),
@@ -293,34 +322,34 @@ async function measureStep(
   graceMs: number,
 ): Promise<StreamStep> {
   const { feed, fleet } = ctx;
-  const isProject = server.name === "project";
+  const runtime = runtimeOf(ctx, server);
   // The rooms' counters are read just outside the window, so reading them costs it nothing.
-  const stats0 = isProject ? await allRoomStats(ctx, symbols) : null;
+  const stats0 = runtime ? await allRoomStats(runtime, symbols) : null;
   const start = Date.now() + 50;
   const end = start + windowMs;
   await Promise.all([fleet.window(start, end, end + graceMs), feed.call("window", { start, end })]);
-  // Everything the benchmark runs, including the server not being measured, is "ours".
+  // Everything the benchmark runs, including the servers not being measured, is "ours".
   const ours = new Set<number>([
     process.pid,
     process.ppid,
     ...fleet.pids,
     feed.pid,
     ...ctx.peer.pids(),
-    ...groupMembers(ctx.project.pgid).map((m) => m.pid),
+    ...ctx.runtimes.flatMap((r) => r.pids()),
   ]);
 
   await sleepUntil(start);
-  const cpu0 = server.usage(false).cpu;
   const all0 = cpuByPid();
   const machine0 = machineCpu();
 
   await sleepUntil(end);
-  const cpu1 = server.usage(false).cpu;
   const all1 = cpuByPid();
   const machine1 = machineCpu();
-  const usage = server.usage(true);
-  const stats1 = isProject ? await allRoomStats(ctx, symbols) : null;
-  const processes = usageByPid(server.pids()).map((u) => ({
+  const pids = server.pids();
+  const serverCpu = cpuOf(pids, all0, all1);
+  const usage = usageOf(pids, true);
+  const stats1 = runtime ? await allRoomStats(runtime, symbols) : null;
+  const processes = usageByPid(pids).map((u) => ({
     pid: u.pid,
     comm: u.comm,
     rssMb: u.rss / MB,
@@ -336,7 +365,6 @@ async function measureStep(
     expected += (counts.due[symbol] ?? 0) * (perRoom.get(symbol) ?? 0);
   }
   const seconds = windowMs / 1000;
-  const serverCpu = cpu1 - cpu0;
   const serverCpuPct = (serverCpu / seconds) * 100;
   const feedLag = new Histogram();
   feedLag.add(counts.lag);
@@ -357,6 +385,7 @@ async function measureStep(
     serverCpuPct,
     cpuPerTickUs: totals.delivered > 0 ? (serverCpu / totals.delivered) * 1e6 : null,
     rssMb: usage.rss / MB,
+    kbPerSocket: null,
     serverSockets: usage.sockets,
     processes,
     clientsOpen: totals.open,
@@ -399,25 +428,26 @@ async function waitQuiet(fleet: Fleet, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
+/** A room that has fallen behind may answer late or not at all; the run goes on without it. */
+const HTTP_TIMEOUT_MS = 10_000;
+
 type SnapshotHead = { source?: string; status?: string; quote?: unknown; seq?: number };
 
 /**
  * The rooms must take the feed: `source` is "coinbase" from the start (FEEDS), and once trades
- * flow the snapshot has a quote. Otherwise the run would measure a simulator.
+ * have flowed the snapshot has a quote. Otherwise the run would measure a simulator.
  */
-async function checkSources(ctx: Context, symbols: string[], live: boolean): Promise<void> {
+async function checkSources(runtime: Runtime, symbols: string[], live: boolean): Promise<void> {
   const agent = keepAliveAgent(4);
   try {
     for (const symbol of symbols) {
-      const snap = await getJson<SnapshotHead>(
-        agent,
-        `${ctx.project.url}/parties/ticker/${symbol}`,
-      );
+      const url = `${runtime.url}/parties/ticker/${symbol}`;
+      const snap = await getJson<SnapshotHead>(agent, url, HTTP_TIMEOUT_MS);
       if (snap.source !== "coinbase") {
         throw new Error(`${symbol} has source "${snap.source}", not "coinbase": FEEDS not applied`);
       }
       if (live && snap.quote == null) {
-        throw new Error(`${symbol} has no quote after the warm-up: the feed did not reach it`);
+        throw new Error(`${symbol} has no quote: the feed did not reach it`);
       }
     }
   } finally {
@@ -461,7 +491,9 @@ export type RoomStats = {
 async function roomStats(url: string, symbol: string): Promise<RoomStats | null> {
   const agent = keepAliveAgent(1);
   try {
-    const res = await httpRequest(agent, "GET", `${url}/parties/ticker/${symbol}?stats`);
+    const res = await httpRequest(agent, "GET", `${url}/parties/ticker/${symbol}?stats`, {
+      timeoutMs: HTTP_TIMEOUT_MS,
+    });
     if (res.status !== 200) return null;
     const body = JSON.parse(res.text) as Partial<RoomStats>;
     return typeof body.storageWrites === "number" && typeof body.alarms === "number"
@@ -476,10 +508,10 @@ async function roomStats(url: string, symbol: string): Promise<RoomStats | null>
 
 type StatsReading = { at: number; rooms: Map<string, RoomStats> };
 
-async function allRoomStats(ctx: Context, symbols: string[]): Promise<StatsReading | null> {
+async function allRoomStats(runtime: Runtime, symbols: string[]): Promise<StatsReading | null> {
   const rooms = new Map<string, RoomStats>();
   for (const symbol of symbols) {
-    const stats = await roomStats(ctx.project.url, symbol);
+    const stats = await roomStats(runtime.url, symbol);
     if (!stats) return null;
     rooms.set(symbol, stats);
   }
@@ -508,22 +540,67 @@ function costPerMinute(a: StatsReading, b: StatsReading): RoomCost | null {
   };
 }
 
+/** Why a runner that stopped answering died, from the last fatal line it printed. */
+function diedOf(runtime: Runtime): string {
+  const fatal = runtime
+    .output()
+    .split("\n")
+    .findLast((line) => /fatal|too many open files|out of memory/i.test(line));
+  const why = fatal?.match(/[^:]*(too many open files|out of memory)[^:]*/i)?.[0] ?? fatal;
+  return `${runtime.name} stopped answering${why ? ` (${why.trim().slice(0, 120)})` : ""}`;
+}
+
+/** The runtime a measured server is, or null for the peer. */
+function runtimeOf(ctx: Context, server: Measured): Runtime | null {
+  return ctx.runtimes.find((r) => r.name === server.name) ?? null;
+}
+
 /**
- * Runs a project-only scenario again when partykit reloaded the rooms during it (a file under
- * party/ changed): a reload drops sockets and counters, so its figures would mean nothing.
+ * Measures a runtime again when its runner reloaded the rooms meanwhile: `partykit dev` and
+ * `wrangler dev` rebuild and restart them when a file under party/ changes (other people work
+ * in this tree), which drops every socket and counter, so such figures would mean nothing.
+ * The Worker as `npm start` serves it watches nothing. Up to three attempts, each one
+ * starting at least RELOAD_SETTLE_MS after the last reload, so that the rooms are back.
  */
-export async function withReloadRetry<T extends object>(
+async function withReloadRetry<T extends object>(
   ctx: Context,
+  runtime: Runtime,
   name: string,
   run: (attempt: number) => Promise<T>,
 ): Promise<T & { attempts: number }> {
   for (let attempt = 1; ; attempt++) {
-    const before = ctx.project.reloads();
+    alone(ctx, runtime);
+    await sleepUntil(runtime.reloadedAt() + RELOAD_SETTLE_MS);
+    if (!(await runtime.alive())) {
+      ctx.log(`${name} · ${runtime.name}: the rooms do not answer (crashed?): restarting`);
+      await runtime.restart();
+    }
+    const before = runtime.reloads();
     const result = await run(attempt);
-    if (ctx.project.reloads() === before || attempt >= 3) return { ...result, attempts: attempt };
-    ctx.log(`${name}: partykit reloaded (a file under party/ changed): measuring again`);
-    await delay(2000);
+    if (runtime.reloads() === before || attempt >= 3) return { ...result, attempts: attempt };
+    ctx.log(`${name} · ${runtime.name}: the rooms reloaded (a file changed): measuring again`);
   }
+}
+
+const RELOAD_SETTLE_MS = 3000;
+
+/** Runs a rooms-only measurement on each runtime in turn. */
+async function onEachRuntime<T extends object>(
+  ctx: Context,
+  name: string,
+  run: (runtime: Runtime, attempt: number) => Promise<T>,
+): Promise<(T & { runtime: RuntimeName; attempts: number })[]> {
+  const out: (T & { runtime: RuntimeName; attempts: number })[] = [];
+  for (const runtime of ctx.runtimes) {
+    try {
+      const result = await withReloadRetry(ctx, runtime, name, (n) => run(runtime, n));
+      out.push({ ...result, runtime: runtime.name });
+    } catch (err) {
+      ctx.log(`${name} · ${runtime.name} unavailable, not measured: ${(err as Error).message}`);
+    }
+  }
+  resumeAll(ctx);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,25 +621,31 @@ export type PushCase = {
   serverCpuPerRequestUs: number | null;
 };
 
-export type PushResult = { kind: "push"; name: "push"; title: string; cases: PushCase[] };
+export type PushRun = { runtime: RuntimeName; attempts: number; cases: PushCase[] };
+
+export type PushResult = { kind: "push"; name: "push"; title: string; runs: PushRun[] };
 
 export async function runPush(ctx: Context): Promise<PushResult> {
   const seconds = ctx.quick ? 0.75 : 4;
-  const cases: PushCase[] = [];
-  for (const batch of [1, 10, 100]) {
-    for (const concurrency of [1, 4]) {
-      cases.push(await pushCase(ctx, batch, concurrency, seconds));
-      const c = cases[cases.length - 1] as PushCase;
-      ctx.log(
-        `push ${batch} tick(s) × ${concurrency} at once: ${c.requestsPerSec.toFixed(0)} req/s, ${c.ticksPerSec.toFixed(0)} ticks/s, p50 ${c.p50?.toFixed(1)} ms p99 ${c.p99?.toFixed(1)} ms${c.errors ? `, ${c.errors} errors (${c.firstError})` : ""}`,
-      );
+  const runs = await onEachRuntime(ctx, "push", async (runtime) => {
+    const cases: PushCase[] = [];
+    for (const batch of [1, 10, 100]) {
+      for (const concurrency of [1, 4]) {
+        const c = await pushCase(ctx, runtime, batch, concurrency, seconds);
+        cases.push(c);
+        ctx.log(
+          `push · ${runtime.name} ${batch} tick(s) × ${concurrency} at once: ${c.requestsPerSec.toFixed(0)} req/s, ${c.ticksPerSec.toFixed(0)} ticks/s, p50 ${c.p50?.toFixed(1)} ms p99 ${c.p99?.toFixed(1)} ms${c.errors ? `, ${c.errors} errors (${c.firstError})` : ""}`,
+        );
+      }
     }
-  }
-  return { kind: "push", name: "push", title: "Push path", cases };
+    return { cases };
+  });
+  return { kind: "push", name: "push", title: "Push path", runs };
 }
 
 async function pushCase(
   ctx: Context,
+  runtime: Runtime,
   batch: number,
   concurrency: number,
   seconds: number,
@@ -583,7 +666,7 @@ async function pushCase(
   let firstError: string | undefined;
   const push = async (symbol: string, record: boolean) => {
     try {
-      const res = await httpRequest(agent, "POST", `${ctx.project.url}/parties/ticker/${symbol}`, {
+      const res = await httpRequest(agent, "POST", `${runtime.url}/parties/ticker/${symbol}`, {
         body: body(symbol),
         headers,
       });
@@ -599,7 +682,7 @@ async function pushCase(
     for (const room of rooms) await push(room, false);
     errors = 0;
     firstError = undefined;
-    const cpu0 = ctx.project.usage(false).cpu;
+    const cpu0 = cpuByPid();
     const started = performance.now();
     const end = started + seconds * 1000;
     await Promise.all(
@@ -608,7 +691,7 @@ async function pushCase(
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
-    const cpu = ctx.project.usage(false).cpu - cpu0;
+    const cpu = cpuOf(runtime.pids(), cpu0, cpuByPid());
     const requests = latencies.length;
     return {
       batch,
@@ -632,10 +715,9 @@ async function pushCase(
 // ---------------------------------------------------------------------------------------------
 // Snapshots: GET /parties/ticker/:symbol
 
-export type SnapshotResult = {
-  kind: "snapshot";
-  name: "snapshot";
-  title: string;
+export type SnapshotRun = {
+  runtime: RuntimeName;
+  attempts: number;
   cold: {
     samples: number;
     p50: number | null;
@@ -646,7 +728,25 @@ export type SnapshotResult = {
   warm: { samples: number; p50: number | null; p99: number | null; bytes: number };
 };
 
-export async function runSnapshot(ctx: Context, attempt = 1): Promise<SnapshotResult> {
+export type SnapshotResult = {
+  kind: "snapshot";
+  name: "snapshot";
+  title: string;
+  runs: SnapshotRun[];
+};
+
+export async function runSnapshot(ctx: Context): Promise<SnapshotResult> {
+  const runs = await onEachRuntime(ctx, "snapshot", (runtime, attempt) =>
+    snapshots(ctx, runtime, attempt),
+  );
+  return { kind: "snapshot", name: "snapshot", title: "Snapshot latency (HTTP GET)", runs };
+}
+
+async function snapshots(
+  ctx: Context,
+  runtime: Runtime,
+  attempt: number,
+): Promise<Pick<SnapshotRun, "cold" | "warm">> {
   const coldCount = ctx.quick ? 5 : 20;
   const warmCount = ctx.quick ? 100 : 500;
   const agent = keepAliveAgent(1);
@@ -658,7 +758,7 @@ export async function runSnapshot(ctx: Context, attempt = 1): Promise<SnapshotRe
       const res = await httpRequest(
         agent,
         "GET",
-        `${ctx.project.url}/parties/ticker/COLD${attempt}N${k}`,
+        `${runtime.url}/parties/ticker/COLD${attempt}N${k}`,
       );
       if (res.status !== 200) throw new Error(`cold GET: HTTP ${res.status}`);
       cold.push(res.ms);
@@ -667,19 +767,12 @@ export async function runSnapshot(ctx: Context, attempt = 1): Promise<SnapshotRe
     const warm: number[] = [];
     let warmBytes = 0;
     for (let k = 0; k < warmCount; k++) {
-      const res = await httpRequest(
-        agent,
-        "GET",
-        `${ctx.project.url}/parties/ticker/COLD${attempt}N0`,
-      );
+      const res = await httpRequest(agent, "GET", `${runtime.url}/parties/ticker/COLD${attempt}N0`);
       if (res.status !== 200) throw new Error(`warm GET: HTTP ${res.status}`);
       warm.push(res.ms);
       warmBytes = res.text.length;
     }
-    const result: SnapshotResult = {
-      kind: "snapshot",
-      name: "snapshot",
-      title: "Snapshot latency (HTTP GET)",
+    const result: Pick<SnapshotRun, "cold" | "warm"> = {
       cold: {
         samples: cold.length,
         p50: percentileOf(cold, 50),
@@ -695,7 +788,7 @@ export async function runSnapshot(ctx: Context, attempt = 1): Promise<SnapshotRe
       },
     };
     ctx.log(
-      `snapshot cold p50 ${result.cold.p50?.toFixed(1)} ms p99 ${result.cold.p99?.toFixed(1)} ms, warm p50 ${result.warm.p50?.toFixed(2)} ms p99 ${result.warm.p99?.toFixed(2)} ms (${(warmBytes / 1024).toFixed(0)} KiB)`,
+      `snapshot · ${runtime.name} cold p50 ${result.cold.p50?.toFixed(1)} ms p99 ${result.cold.p99?.toFixed(1)} ms, warm p50 ${result.warm.p50?.toFixed(2)} ms p99 ${result.warm.p99?.toFixed(2)} ms (${(warmBytes / 1024).toFixed(0)} KiB)`,
     );
     return result;
   } finally {
@@ -729,55 +822,72 @@ export type CostRoom = {
   note?: string;
 };
 
+export type CostRun = {
+  runtime: RuntimeName;
+  attempts: number;
+  available: boolean;
+  reason?: string;
+  rooms: CostRoom[];
+};
+
 export type CostResult = {
   kind: "cost";
   name: "cost";
   title: string;
-  available: boolean;
-  reason?: string;
   feedRate: number;
-  rooms: CostRoom[];
+  runs: CostRun[];
 };
 
+const COST_FEED_RATE = 50;
+
 export async function runCost(ctx: Context): Promise<CostResult> {
-  const seconds = ctx.quick ? 3 : 20;
-  const subscribers = 10;
-  const feedRate = 50;
-  const sim = "AAPL";
-  const fed = "BENCHC0-USD";
-  const result: CostResult = {
+  const runs = await onEachRuntime(ctx, "cost", (runtime) => roomCosts(ctx, runtime));
+  return {
     kind: "cost",
     name: "cost",
     title: "Cost counters inside the rooms",
+    feedRate: COST_FEED_RATE,
+    runs,
+  };
+}
+
+async function roomCosts(
+  ctx: Context,
+  runtime: Runtime,
+): Promise<Pick<CostRun, "available" | "reason" | "rooms">> {
+  const seconds = ctx.quick ? 3 : 20;
+  const subscribers = 10;
+  const sim = "AAPL";
+  const fed = "BENCHC0-USD";
+  const result: Pick<CostRun, "available" | "reason" | "rooms"> = {
     available: false,
-    feedRate,
     rooms: [
       { symbol: sim, source: "sim", watched: null, idle: null },
       { symbol: fed, source: "coinbase", watched: null, idle: null },
     ],
   };
   const symbols = [sim, fed];
-  if (!(await roomStats(ctx.project.url, sim))) {
+  if (!(await roomStats(runtime.url, sim))) {
     result.reason = "the rooms do not answer GET ?stats with counters yet";
-    ctx.log(`cost: n/a (${result.reason})`);
+    ctx.log(`cost · ${runtime.name}: n/a (${result.reason})`);
     return result;
   }
   result.available = true;
   try {
-    await ctx.feed.call("configure", { products: [fed], rate: feedRate });
+    await ctx.feed.call("configure", { products: [fed], rate: COST_FEED_RATE });
     await ctx.feed.call("start", {});
     const urls = symbols.flatMap((s) =>
-      Array.from({ length: subscribers }, () => ctx.project.wsUrl(s)),
+      Array.from({ length: subscribers }, () => runtime.wsUrl(s)),
     );
     await ctx.fleet.open(urls, OPEN_BATCH);
     await waitForSubscribers(ctx.feed, [fed], (n) => n >= 1, 20_000, "the feed room to subscribe");
     await delay(1000);
-    const watched = await costWindow(ctx, symbols, seconds);
+    const watched = await costWindow(runtime, symbols, seconds);
     await ctx.fleet.close();
     // The last subscriber leaving stores the room once and clears its alarm; then silence.
     await delay(2000);
-    const subs = await ctx.feed.call("subscribers", {});
-    const idle = await costWindow(ctx, symbols, seconds);
+    const subs = await ctx.feed.call("subscribers", { products: [fed] });
+    const idle = await costWindow(runtime, symbols, seconds);
     for (const room of result.rooms) {
       room.watched = watched.get(room.symbol) ?? null;
       room.idle = idle.get(room.symbol) ?? null;
@@ -793,7 +903,7 @@ export async function runCost(ctx: Context): Promise<CostResult> {
     const w = room.watched;
     const i = room.idle;
     ctx.log(
-      `cost ${room.symbol}: watched ${w ? `${w.storageWritesPerMin.toFixed(1)} writes/min, ${w.alarmsPerMin.toFixed(1)} alarms/min` : "–"}; unwatched ${i ? `${i.storageWrites} writes, ${i.alarms} alarms in ${i.seconds.toFixed(0)} s` : "–"}${room.note ? ` (${room.note})` : ""}`,
+      `cost · ${runtime.name} ${room.symbol}: watched ${w ? `${w.storageWritesPerMin.toFixed(1)} writes/min, ${w.alarmsPerMin.toFixed(1)} alarms/min` : "–"}; unwatched ${i ? `${i.storageWrites} writes, ${i.alarms} alarms in ${i.seconds.toFixed(0)} s` : "–"}${room.note ? ` (${room.note})` : ""}`,
     );
   }
   return result;
@@ -808,14 +918,14 @@ const COST_POLL_MS = 2000;
  * one), the new instance's counters all belong to the span, since it started within it.
  */
 async function costWindow(
-  ctx: Context,
+  runtime: Runtime,
   symbols: string[],
   seconds: number,
 ): Promise<Map<string, CostPhase>> {
   type Sum = { last: RoomStats; writes: number; alarms: number; frames: number; ticks: number };
   const sums = new Map<string, Sum & { restarts: number }>();
   for (const s of symbols) {
-    const stats = await roomStats(ctx.project.url, s);
+    const stats = await roomStats(runtime.url, s);
     if (stats) sums.set(s, { last: stats, writes: 0, alarms: 0, frames: 0, ticks: 0, restarts: 0 });
   }
   const started = Date.now();
@@ -823,7 +933,7 @@ async function costWindow(
   while (Date.now() < end) {
     await delay(Math.min(COST_POLL_MS, end - Date.now()));
     for (const [s, sum] of sums) {
-      const now = await roomStats(ctx.project.url, s);
+      const now = await roomStats(runtime.url, s);
       if (!now) continue;
       const base: RoomStats =
         now.since === sum.last.since

@@ -6,15 +6,18 @@
  *     'longtask'), React commits per second (counted through React's DevTools hook, which
  *     production builds also call), the time from navigation start to the first live price on screen, and the
  *     gzipped JavaScript the page requested before that price.
+ *   - The same page with three indicators on (`?ind=sma20,rsi14,macd`: one on the candles, two
+ *     in panes of their own): the same figures, and how often their legend's figures change.
  *   - A shared watchlist of 50 live rows (`/w/:id`): frames per second and long tasks.
  *
- *   npm run bench:ui                   builds the app if app/ is newer than dist/, then runs
+ *   npm run bench:ui                   builds the app and the Worker if their sources are
+ *                                      newer than the build, then runs on the Worker as
+ *                                      `npm start` serves it
  *   npm run bench:ui -- --seconds 10   measure each page for 10 s (default 5)
  *
  * Prints a table, writes bench-results/ui.json and the UI section of docs/benchmarks.md.
  */
 import { randomBytes } from "node:crypto";
-import { readdirSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -22,7 +25,7 @@ import type { Browser, Page } from "playwright-core";
 import WebSocket from "ws";
 import { launchBrowser } from "../tests/helpers/browser.ts";
 import { httpRequest, keepAliveAgent } from "./http.ts";
-import { cleanupAll, delay, installCleanup, onCleanup, ROOT, waitFor } from "./proc.ts";
+import { cleanupAll, delay, installCleanup, onCleanup, waitFor } from "./proc.ts";
 import {
   type Machine,
   machineInfo,
@@ -30,10 +33,13 @@ import {
   RESULTS_DIR,
   replaceDocSection,
 } from "./report.ts";
-import { ensureBuilt, startFeed, startProject, waitForSubscribers } from "./servers.ts";
+import { ensureBuilt, startFeed, startRuntime, waitForSubscribers } from "./targets.ts";
 
 const CHART_SYMBOL = "UIBENCH-USD";
 const CHART_RATE = 100;
+/** Three indicators, as the target names them: an overlay and both kinds of pane of their own. */
+const INDICATORS = "sma20,rsi14,macd";
+const INDICATORS_QUERY = `ind=${INDICATORS}`;
 /** 50 simulated symbols (S&P 500 names): every row is live without any feed. */
 const WATCHLIST = (
   "AAPL MSFT NVDA AMZN GOOGL META TSLA JPM V MA UNH XOM JNJ PG HD COST ABBV MRK AVGO PEP KO " +
@@ -59,6 +65,8 @@ type PageFigures = {
 
 type ChartResult = PageFigures & {
   url: string;
+  /** Changes of the indicators' legend figures per second (null: no indicators on the page). */
+  studyChangesPerSec: number | null;
   /** Navigation start to the first price on screen (from the snapshot), ms. */
   firstPriceMs: number | null;
   /** Navigation start to the first change of that price (a live tick), on screen, ms. */
@@ -77,6 +85,7 @@ type UiResults = {
   version: 1;
   machine: Machine;
   chart: ChartResult | { error: string };
+  indicators: ChartResult | { error: string };
   watchlist: WatchlistResult | { available: false; reason: string };
   rendersCounter: boolean;
 };
@@ -87,7 +96,7 @@ type UiResults = {
  * that do not exist in the page.
  */
 const INSTRUMENT = `(() => {
-  const b = { raf: 0, rafLast: 0, longestGap: 0, longTasks: [], firstPrice: null, firstLive: null, priceChanges: 0, closes: [] };
+  const b = { raf: 0, rafLast: 0, longestGap: 0, longTasks: [], firstPrice: null, firstLive: null, priceChanges: 0, studyChanges: 0, closes: [] };
   window.__bench = b;
   // React reports every commit to the DevTools hook, production builds included: a hook that
   // only counts them measures renders without touching the app.
@@ -123,7 +132,12 @@ const INSTRUMENT = `(() => {
   };
   requestAnimationFrame(frame);
   let last = null;
-  new MutationObserver(() => {
+  new MutationObserver((records) => {
+    // Indicator figures written in this batch (the legend writes only figures that changed).
+    for (const r of records) {
+      const t = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (t && t.closest && t.closest(".study-value")) { b.studyChanges++; break; }
+    }
     const el = document.querySelector('[aria-label="Last price"]');
     const text = el ? el.textContent : null;
     if (text === null || text === last) return;
@@ -144,13 +158,14 @@ type Counters = {
   raf: number;
   longestGap: number;
   priceChanges: number;
+  studyChanges: number;
   renders: number | null;
 };
 
 function readCounters(page: Page): Promise<Counters> {
   return page.evaluate(() => {
     const w = window as unknown as {
-      __bench: { raf: number; longestGap: number; priceChanges: number };
+      __bench: { raf: number; longestGap: number; priceChanges: number; studyChanges: number };
       __tickerroomRenders?: unknown;
     };
     const b = w.__bench;
@@ -161,13 +176,17 @@ function readCounters(page: Page): Promise<Counters> {
       raf: b.raf,
       longestGap,
       priceChanges: b.priceChanges,
+      studyChanges: b.studyChanges,
       renders: typeof w.__tickerroomRenders === "number" ? w.__tickerroomRenders : null,
     };
   });
 }
 
 /** Frames, long tasks and renders over `seconds` of a page that is already showing data. */
-async function measurePage(page: Page, seconds: number): Promise<PageFigures> {
+async function measurePage(
+  page: Page,
+  seconds: number,
+): Promise<PageFigures & { studyChangesPerSec: number }> {
   const a = await readCounters(page);
   await delay(seconds * 1000);
   const b = await readCounters(page);
@@ -197,6 +216,7 @@ async function measurePage(page: Page, seconds: number): Promise<PageFigures> {
     socketCloses,
     rendersPerSec: a.renders === null || b.renders === null ? null : (b.renders - a.renders) / span,
     priceChangesPerSec: (b.priceChanges - a.priceChanges) / span,
+    studyChangesPerSec: (b.studyChanges - a.studyChanges) / span,
     status: await page
       .getByRole("status")
       .first()
@@ -205,7 +225,15 @@ async function measurePage(page: Page, seconds: number): Promise<PageFigures> {
   };
 }
 
-async function chartPage(browser: Browser, base: string, seconds: number): Promise<ChartResult> {
+/** The chart page, plain or with `ind` (indicators, which must be on screen before measuring). */
+async function chartPage(
+  browser: Browser,
+  base: string,
+  seconds: number,
+  query: string | null = null,
+): Promise<ChartResult> {
+  const path = `/s/${CHART_SYMBOL}${query ? `?${query}` : ""}`;
+  const ind = query === null ? null : new URLSearchParams(query).get("ind");
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
   try {
     const page = await context.newPage();
@@ -219,7 +247,7 @@ async function chartPage(browser: Browser, base: string, seconds: number): Promi
         );
       }
     });
-    const url = `${base}/s/${CHART_SYMBOL}`;
+    const url = `${base}${path}`;
     await page.goto(url, { waitUntil: "commit" });
     await page
       .waitForFunction(
@@ -253,6 +281,25 @@ async function chartPage(browser: Browser, base: string, seconds: number): Promi
     // Past the first paint the page settles before the steady measurement; by then every
     // chunk asked for during loading has arrived and has its resource timing entry.
     await delay(1500);
+    if (ind) {
+      const keys = ind.split(",");
+      await page
+        .waitForFunction(
+          (ks) =>
+            ks.every((k) =>
+              /\d/.test(
+                document.querySelector(`[data-study="${k}"] .study-value`)?.textContent ?? "",
+              ),
+            ),
+          keys,
+          { timeout: 15_000 },
+        )
+        .catch(async (err: Error) => {
+          throw new Error(
+            `indicators ${ind} not on screen within 15 s (${await evidence(page, "indicators")}): ${err.message}`,
+          );
+        });
+    }
     const scripts = await page.evaluate(() =>
       performance
         .getEntriesByType("resource")
@@ -273,15 +320,17 @@ async function chartPage(browser: Browser, base: string, seconds: number): Promi
       });
     }
     const figures = await measurePage(page, seconds);
-    await page.screenshot({ path: join(RESULTS_DIR, "ui-chart.png") });
+    await page.screenshot({ path: join(RESULTS_DIR, ind ? "ui-indicators.png" : "ui-chart.png") });
+    const { studyChangesPerSec, ...pageFigures } = figures;
     return {
-      url: `/s/${CHART_SYMBOL}`,
+      url: path,
+      studyChangesPerSec: ind ? studyChangesPerSec : null,
       firstPriceMs: first.firstPrice,
       firstLiveMs: first.firstLive,
       js,
       jsGzipTotal: js.reduce((n, f) => n + f.gzip, 0),
       loadLongTasks: first.longTasks,
-      ...figures,
+      ...pageFigures,
     };
   } finally {
     await context.close();
@@ -307,7 +356,7 @@ async function watchlistPage(
     const page = await context.newPage();
     await page.addInitScript(INSTRUMENT);
     await page.goto(`${base}/w/${id}`, { waitUntil: "domcontentloaded" });
-    const rowsSelector = 'ol[aria-label="Symbols"] > li';
+    const rowsSelector = 'table[aria-label="Symbols"] > tbody > tr';
     const outcome = await Promise.race([
       page
         .getByText("Page not found")
@@ -346,7 +395,7 @@ async function watchlistPage(
     // measurement starts once every socket is live and none has closed for two seconds.
     const settling = await settle(page, 30_000);
     const rows = await page.locator(rowsSelector).count();
-    const figures = await measurePage(page, seconds);
+    const { studyChangesPerSec: _, ...figures } = await measurePage(page, seconds);
     await page.screenshot({ path: join(RESULTS_DIR, "ui-watchlist.png") });
     return { available: true, url: "/w/:id", rows, ...settling, ...figures };
   } finally {
@@ -396,27 +445,9 @@ async function evidence(page: Page, name: string): Promise<string> {
     .evaluate(() => document.body?.textContent?.slice(0, 300) ?? "")
     .catch(() => "");
   const rows = await page
-    .evaluate(() => document.querySelectorAll('ol[aria-label="Symbols"] > li').length)
+    .evaluate(() => document.querySelectorAll('table[aria-label="Symbols"] > tbody > tr').length)
     .catch(() => -1);
   return `screenshot ${file}; ${rows} rows; page text: ${JSON.stringify(text.replace(/\s+/g, " "))}`;
-}
-
-/** The built app is older than its sources: building again is what `npm start` would do. */
-function distIsStale(): boolean {
-  let built: number;
-  try {
-    built = statSync(join(ROOT, "dist", "index.html")).mtimeMs;
-  } catch {
-    return true;
-  }
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-      const path = join(dir, e.name);
-      return Math.max(m, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-    }, 0);
-  // The app imports party/protocol.ts and nothing else of the server.
-  const protocol = statSync(join(ROOT, "party", "protocol/index.ts")).mtimeMs;
-  return Math.max(newest(join(ROOT, "app")), protocol) > built;
 }
 
 async function main(): Promise<void> {
@@ -426,17 +457,14 @@ async function main(): Promise<void> {
   if (!(seconds > 0 && seconds <= 60)) throw new Error("--seconds takes 1 to 60");
   installCleanup(5 * 60_000);
 
-  ensureBuilt(distIsStale());
+  ensureBuilt(false);
   const feed = await startFeed();
   onCleanup(() => feed.stop());
-  const project = await startProject(
-    {
-      FEEDS: "*-USD=coinbase",
-      COINBASE_WS_URL: feed.url,
-      INGEST_TOKEN: randomBytes(8).toString("hex"),
-    },
-    4096,
-  );
+  const project = await startRuntime("worker", {
+    FEEDS: "*-USD=coinbase",
+    COINBASE_WS_URL: feed.url,
+    INGEST_TOKEN: randomBytes(8).toString("hex"),
+  });
   onCleanup(() => project.stop());
   const browser = await launchBrowser();
   onCleanup(() => browser.close());
@@ -444,8 +472,8 @@ async function main(): Promise<void> {
   await feed.call("configure", { products: [CHART_SYMBOL], rate: CHART_RATE });
   await feed.call("start", {});
   // Another viewer keeps the room live, as a popular symbol would be: the page measures a
-  // room that is already streaming, not the opening of its upstream. It comes back after a
-  // partykit reload.
+  // room that is already streaming, not the opening of its upstream. It comes back if its
+  // socket drops.
   let watcher: WebSocket | null = null;
   const watch = () => {
     const ws = new WebSocket(project.wsUrl(CHART_SYMBOL), { perMessageDeflate: false });
@@ -482,36 +510,32 @@ async function main(): Promise<void> {
     version: 1,
     machine: machineInfo(),
     chart: { error: "not run" },
+    indicators: { error: "not run" },
     watchlist: { available: false, reason: "not run" },
     rendersCounter: false,
   };
-  // partykit restarts the rooms when a file under party/ changes (other people work in this
-  // tree); a page measured across such a restart is measured again.
-  const unreloaded = async <T>(run: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      const before = project.reloads();
-      const result = await run();
-      if (project.reloads() === before || attempt >= 3) return result;
-      console.log("partykit reloaded the rooms during the measurement: measuring again");
-      await delay(2000);
-    }
-  };
   try {
-    results.chart = await unreloaded(() => chartPage(browser, project.url, seconds));
+    results.chart = await chartPage(browser, project.url, seconds);
   } catch (err) {
     results.chart = { error: (err as Error).message };
   }
+  try {
+    results.indicators = await chartPage(browser, project.url, seconds, INDICATORS_QUERY);
+  } catch (err) {
+    results.indicators = { error: (err as Error).message };
+  }
   await feed.call("pause", {});
   try {
-    results.watchlist = await unreloaded(() => watchlistPage(browser, project.url, seconds));
+    results.watchlist = await watchlistPage(browser, project.url, seconds);
   } catch (err) {
     results.watchlist = { available: false, reason: (err as Error).message.split("\n")[0] ?? "" };
   }
   results.rendersCounter = "rendersPerSec" in results.chart && results.chart.rendersPerSec !== null;
-  // What partykit printed (room errors, reloads), kept beside the figures for reading them.
-  await mkdir(RESULTS_DIR, { recursive: true });
-  await writeFile(join(RESULTS_DIR, "ui-partykit.log"), project.output());
   await cleanupAll();
+  // What the Worker printed (room errors), kept beside the figures for reading them; written
+  // once it has stopped, like everything else.
+  await mkdir(RESULTS_DIR, { recursive: true });
+  await writeFile(join(RESULTS_DIR, "ui-worker.log"), project.output());
 
   const verdicts = uiVerdicts(results);
   printUi(results, verdicts);
@@ -563,6 +587,40 @@ function uiVerdicts(r: UiResults): UiVerdict[] {
           ? "never"
           : `${c.firstLiveMs.toFixed(0)} ms (first price ${c.firstPriceMs?.toFixed(0)} ms)`,
       met: c.firstLiveMs !== null && c.firstLiveMs <= 1000,
+    });
+  }
+  const i = r.indicators;
+  const withThree = `chart page with 3 indicators (${INDICATORS})`;
+  if ("error" in i) {
+    out.push({ target: `${withThree} measured`, measured: i.error, met: false });
+  } else {
+    out.push({
+      target: `${withThree} at ${CHART_RATE} ticks/s: ≥ 58 frames/s`,
+      measured: `${i.fps.toFixed(1)} frames/s (longest frame ${i.longestFrameMs.toFixed(0)} ms, ${i.priceChangesPerSec.toFixed(0)} price changes/s, indicator figures changed ${(i.studyChangesPerSec ?? 0).toFixed(0)} times/s, ${i.status ?? "no status"}${closesText(i.socketCloses)})`,
+      met: i.fps >= 58,
+    });
+    out.push({
+      target: `${withThree}: no long task over 50 ms`,
+      measured:
+        i.longTasks.length === 0
+          ? "none"
+          : `${i.longTasks.length}, longest ${Math.max(...i.longTasks.map((t) => t.duration)).toFixed(0)} ms`,
+      met: i.longTasks.length === 0,
+    });
+    out.push({
+      target: `${withThree}: first live price ≤ 1 s after navigation`,
+      measured:
+        i.firstLiveMs === null
+          ? "never"
+          : `${i.firstLiveMs.toFixed(0)} ms (first price ${i.firstPriceMs?.toFixed(0)} ms)`,
+      met: i.firstLiveMs !== null && i.firstLiveMs <= 1000,
+    });
+    // The budget is the plain page's; indicators are a lazy chunk asked for by the link.
+    out.push({
+      target: `${withThree}: JS requested before the first live price`,
+      measured: `${(i.jsGzipTotal / 1000).toFixed(1)} KB in ${i.js.length} file(s)`,
+      met: null,
+      info: true,
     });
   }
   const w = r.watchlist;
@@ -629,7 +687,7 @@ function uiMarkdown(r: UiResults, verdicts: UiVerdict[]): string {
   }
   lines.push(`### How it is measured
 
-Chromium (headless, \`/usr/bin/chromium\` through playwright-core) opens the pages of a \`partykit dev\` started as \`npm start\` starts it. The chart page's room takes ${CHART_RATE} trades a second from the local Coinbase-dialect feed, and another viewer keeps it live before the page opens. A script injected before the app counts \`requestAnimationFrame\` callbacks (frames per second over the measured span, after the page has settled), long tasks (\`PerformanceObserver\` type \`longtask\`, each one over 50 ms by definition), changes of \`[aria-label="Last price"]\`, and reads \`window.__tickerroomRenders\` (React commits) at the start and the end of the span. The first live price is the first change of that price after it first appears, timed from navigation start to the next painted frame. Initial JS is every \`.js\` file the page requested before then (lazy chunks included, whether or not they arrived before the price), as the browser received it, gzipped with zlib at level 9. The watchlist is a new list of 50 simulated symbols created with \`POST /parties/watchlist/:id\`, opened at \`/w/:id\` as a guest; its rooms have never been opened, so each builds a simulated day first, and its frames are counted once every socket is live and none has closed for two seconds. The time until then and the sockets that closed on the way (the page wraps \`WebSocket\` to see their close codes) are shown beside the targets.`);
+Chromium (headless, \`/usr/bin/chromium\` through playwright-core) opens the pages of the Worker started as \`npm start\` starts it (Miniflare on the built bundle). The chart page's room takes ${CHART_RATE} trades a second from the local Coinbase-dialect feed, and another viewer keeps it live before the page opens. A script injected before the app counts \`requestAnimationFrame\` callbacks (frames per second over the measured span, after the page has settled), long tasks (\`PerformanceObserver\` type \`longtask\`, each one over 50 ms by definition), changes of \`[aria-label="Last price"]\`, and reads \`window.__tickerroomRenders\` (React commits) at the start and the end of the span. The first live price is the first change of that price after it first appears, timed from navigation start to the next painted frame. Initial JS is every \`.js\` file the page requested before then (lazy chunks included, whether or not they arrived before the price), as the browser received it, gzipped with zlib at level 9. The page with indicators is the same page opened at \`?${INDICATORS_QUERY}\` (SMA 20 on the candles, RSI 14 and MACD in panes of their own, all three updated with every frame's ticks), in a fresh browser context, measured once every indicator's figure is on screen; besides the same figures it counts the mutation batches that changed an indicator figure in the legend. The watchlist is a new list of 50 simulated symbols created with \`POST /parties/watchlist/:id\`, opened at \`/w/:id\` as a guest; its rooms have never been opened, so each builds a simulated day first, and its frames are counted once every socket is live and none has closed for two seconds. The time until then and the sockets that closed on the way (the page wraps \`WebSocket\` to see their close codes) are shown beside the targets.`);
   return lines.join("\n\n");
 }
 
