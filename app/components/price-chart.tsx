@@ -76,6 +76,7 @@ export default function PriceChart({ store, timeframe, studies = null }: Props) 
     const unsubscribe = store.subscribe((state) => current.apply(state));
     return () => {
       unsubscribe();
+      current.dispose();
       if (sync.current === current) sync.current = null;
     };
   }, [store, timeframe, scheme]);

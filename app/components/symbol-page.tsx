@@ -5,6 +5,12 @@ import { TickerView } from "./ticker-view.tsx";
 
 type Props = { raw: string };
 
+// A symbol's page opened from its link: the chart's code starts loading beside the app's, instead
+// of once React has rendered the page around it (the lazy import then finds it loaded).
+if (typeof location !== "undefined" && location.pathname.startsWith("/s/")) {
+  void import("./price-chart.tsx");
+}
+
 /** `/s/:symbol`: room ids are case-sensitive, so any other spelling moves to the canonical one. */
 export function SymbolPage({ raw }: Props) {
   const search = useSearch();

@@ -73,8 +73,9 @@ export function WatchlistRows(props: Props) {
     if (refocus.current === null) return;
     const symbol = refocus.current;
     refocus.current = null;
+    // Where the row went, the page does not follow: the reader's place on it stays put.
     if (!document.activeElement?.closest(`[data-symbol="${symbol}"]`))
-      focusRow(list.current, symbol);
+      focusRow(list.current, symbol, true);
   });
 
   // One object for every row, whatever changes: rows re-render for their own data only.
@@ -230,7 +231,9 @@ export function WatchlistRows(props: Props) {
   );
 }
 
-function focusRow(list: HTMLElement | null, symbol: string | undefined): void {
+function focusRow(list: HTMLElement | null, symbol: string | undefined, stay = false): void {
   if (symbol === undefined) return;
-  list?.querySelector<HTMLElement>(`[data-symbol="${symbol}"] .wl-row-main`)?.focus();
+  list
+    ?.querySelector<HTMLElement>(`[data-symbol="${symbol}"] .wl-row-main`)
+    ?.focus({ preventScroll: stay });
 }

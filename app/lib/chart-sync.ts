@@ -1,9 +1,10 @@
 /**
  * Keeps the chart's series in step with a ticker store. A reset loads everything with
  * `setData`; after that only what changed goes in with `series.update`. It is called from
- * the store's subscription, which fires once per animation frame (see frame-batch.ts), so the
- * chart redraws at most once per frame however fast ticks arrive. Layers (indicators, compared
- * symbols) hear of the same bars: all of them on a reset, then each bar that changed.
+ * the store's subscription, which fires once per animation frame (see frame-batch.ts), and
+ * live ticks go in at most every other frame (see DRAW_MS), however fast they arrive. Layers
+ * (indicators, compared symbols) hear of the same bars: all of them on a reset, then each bar
+ * that changed.
  */
 import type { UTCTimestamp } from "lightweight-charts";
 import type { Candle } from "../../party/protocol/index.ts";
@@ -36,6 +37,14 @@ const pointBar = (p: TickPoint): Candle => [p.time, p.price, p.price, p.price, p
 /** Narrowest bar spacing a reset zooms to, in CSS pixels. */
 const MIN_BAR_PX = 6;
 
+/**
+ * Live ticks reach the chart at most this often (ms): thirty redraws a second read as smoothly
+ * as sixty on a price chart, and every redraw repaints each of its panes, which on a machine
+ * without a GPU takes a good part of a frame. The last price beside the chart still changes
+ * with every frame. A snapshot goes in at once.
+ */
+export const DRAW_MS = 30;
+
 export class ChartSync {
   private epoch = -1;
   private appended = 0;
@@ -49,11 +58,23 @@ export class ChartSync {
   private count = 0;
   /** The state last drawn, for a layer that arrives later. */
   private latest: TickerState | null = null;
+  /** When live ticks last went in; a state that comes sooner waits for a later frame. */
+  private drawnAt = Number.NEGATIVE_INFINITY;
+  private waiting: TickerState | null = null;
+  private frame = 0;
 
   constructor(
     private readonly chart: ChartHandles,
     private readonly timeframe: Timeframe,
+    private readonly now: () => number = () => performance.now(),
   ) {}
+
+  /** Drops a state still waiting for its frame (the chart is going, or starting over). */
+  dispose(): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.waiting = null;
+  }
 
   /** Loads everything; `keepRange` keeps the user's scroll and zoom. */
   reset(state: TickerState, keepRange = false): void {
@@ -100,14 +121,28 @@ export class ChartSync {
     if (this.latest) this.reset(this.latest, true);
   }
 
-  /** Applies what changed since the last call. */
+  /** Applies what changed since the last call, now or in a frame to come. */
   apply(state: TickerState): void {
     if (state.epoch !== this.epoch) {
+      this.waiting = null;
       this.replace(state);
       return;
     }
     const fresh = state.appended - this.appended;
     if (fresh <= 0) return;
+    const now = this.now();
+    if (now - this.drawnAt < DRAW_MS) {
+      this.waiting = state;
+      this.frame ||= requestAnimationFrame(() => {
+        this.frame = 0;
+        const waiting = this.waiting;
+        this.waiting = null;
+        if (waiting) this.apply(waiting);
+      });
+      return;
+    }
+    this.drawnAt = now;
+    this.waiting = null;
     this.appended = state.appended;
     this.latest = state;
     if (fresh > state.ticks.length) {

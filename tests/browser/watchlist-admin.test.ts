@@ -355,7 +355,7 @@ describe("reordering from the keyboard", () => {
     expected.splice(38, 0, "W00");
     // The screen follows every repeat at once; the room ends on the same order.
     expect(await rowsOf(a)).toEqual(expected);
-    expect(await a.evaluate(() => document.activeElement?.closest("li")?.dataset.symbol)).toBe(
+    expect(await a.evaluate(() => document.activeElement?.closest("tr")?.dataset.symbol)).toBe(
       "W00",
     );
     await expect

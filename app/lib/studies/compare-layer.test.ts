@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createStore } from "zustand/vanilla";
 import type { Candle, Quote, Tick } from "../../../party/protocol/market.ts";
-import { ChartSync } from "../chart-sync.ts";
+import { ChartSync, DRAW_MS } from "../chart-sync.ts";
 import { parseIndicators } from "../indicators/indicator-spec.ts";
 import { applyFrame, initialTickerState, type TickerState } from "../ticker-state.ts";
 import type { TickerStore } from "../ticker-store.ts";
@@ -9,6 +9,9 @@ import { timeframeById } from "../timeframes.ts";
 import { ChartStudies } from "./chart-studies.ts";
 import { type FakeSeries, fakeHandles, fakeLegend, minuteCandles, PALETTE } from "./fake-chart.ts";
 
+/** Each reading is a redraw later than the one before: every apply goes in at once. */
+let ticked = 0;
+const clock = () => (ticked += DRAW_MS);
 const T0 = Date.UTC(2026, 2, 9, 12, 0);
 const MINUTE = 60_000;
 
@@ -62,7 +65,7 @@ function setup() {
     palette: PALETTE,
   });
   handles.layers.add(studies);
-  const sync = new ChartSync(handles, timeframeById("1m"));
+  const sync = new ChartSync(handles, timeframeById("1m"), clock);
   // The view starts at bar 10.
   chart.range = { from: 10, to: 70 };
   sync.reset(own, true);

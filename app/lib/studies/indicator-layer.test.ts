@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Quote, Tick } from "../../../party/protocol/market.ts";
-import { ChartSync } from "../chart-sync.ts";
+import { ChartSync, DRAW_MS } from "../chart-sync.ts";
 import { BarIndicator, indicatorSeries } from "../indicators/indicator.ts";
 import { parseIndicators } from "../indicators/indicator-spec.ts";
 import { Rsi } from "../indicators/rsi.ts";
@@ -17,6 +17,9 @@ import {
 } from "./fake-chart.ts";
 import { IndicatorLayer } from "./indicator-layer.ts";
 
+/** Each reading is a redraw later than the one before: every apply goes in at once. */
+let ticked = 0;
+const clock = () => (ticked += DRAW_MS);
 const T0 = Date.UTC(2026, 2, 9, 12, 0);
 const CANDLES = minuteCandles(120, T0);
 const LAST = CANDLES[CANDLES.length - 1]?.[0] ?? T0;
@@ -65,7 +68,7 @@ function setup(ind: string) {
   const legend = fakeLegend();
   const layer = new IndicatorLayer(handles, legend, PALETTE);
   handles.layers.add(layer);
-  const sync = new ChartSync(handles, timeframeById("1m"));
+  const sync = new ChartSync(handles, timeframeById("1m"), clock);
   let state = loaded();
   sync.reset(state);
   const before = chart.all.length;
@@ -147,7 +150,7 @@ describe("indicators on the chart", () => {
   it("start over with setData once on a new timeframe", () => {
     const run = setup("sma20");
     const sma = run.series[0] as FakeSeries;
-    const sync = new ChartSync(run.handles, timeframeById("5m"));
+    const sync = new ChartSync(run.handles, timeframeById("5m"), clock);
     sync.reset(run.state);
     expect(sma.setDataCalls).toBe(2);
     const bars = aggregateCandles(run.state.candles, 5 * 60_000);
@@ -156,7 +159,7 @@ describe("indicators on the chart", () => {
 
   it("follow the tick line point by point", () => {
     const run = setup("sma20");
-    const sync = new ChartSync(run.handles, timeframeById("tick"));
+    const sync = new ChartSync(run.handles, timeframeById("tick"), clock);
     let state = run.state;
     for (let i = 1; i <= 30; i++) state = tick(state, [LAST + i * 100, 100 + i / 10, 1]);
     sync.reset(state);

@@ -46,6 +46,8 @@ type Drawn = {
   values: (IndicatorValue | undefined)[] | null;
   /** Position among the indicators shown: picks the colour and the legend's order. */
   index: number;
+  /** Per line: whether it has a point at the last bar (one to clear should its value go). */
+  shown: boolean[];
 };
 
 const formats = new Map<number, Intl.NumberFormat>();
@@ -145,7 +147,12 @@ export class IndicatorLayer implements ChartLayer {
       }
       const numbers = plotValues(drawn.spec.kind, value);
       drawn.series.forEach((series, i) => {
-        series.update(this.#point(drawn, i, time, numbers[i]));
+        const n = numbers[i];
+        const has = n !== undefined && Number.isFinite(n);
+        // No value where none is drawn (an indicator warming up): nothing to tell the chart,
+        // whose panes would all be drawn again for it.
+        if (has || drawn.shown[i]) series.update(this.#point(drawn, i, time, n));
+        drawn.shown[i] = has;
       });
       this.#legend.set(drawn.token, this.#figures(drawn, value));
     }
@@ -203,6 +210,7 @@ export class IndicatorLayer implements ChartLayer {
       series,
       values: plot.pane === "price" ? [] : null,
       index,
+      shown: plot.lines.map(() => false),
     };
     for (const level of plot.levels ?? []) {
       series[0]?.createPriceLine({
@@ -255,11 +263,16 @@ export class IndicatorLayer implements ChartLayer {
       const time = seconds((this.#bars[i] as Candle)[0]);
       const numbers = plotValues(drawn.spec.kind, values[i]);
       for (let line = 0; line < columns.length; line++) {
-        columns[line]?.push(this.#point(drawn, line, time, numbers[line]));
+        const n = numbers[line];
+        if (n !== undefined && Number.isFinite(n))
+          columns[line]?.push(this.#point(drawn, line, time, n));
       }
     }
+    const last = seconds((this.#bars[this.#bars.length - 1] ?? [0])[0]);
     drawn.series.forEach((series, line) => {
-      series.setData(columns[line] ?? []);
+      const points = columns[line] ?? [];
+      series.setData(points);
+      drawn.shown[line] = points[points.length - 1]?.time === last;
     });
     this.#legend.set(drawn.token, this.#figures(drawn, values[values.length - 1]));
   }

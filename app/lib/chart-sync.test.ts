@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Quote, Tick } from "../../party/protocol/market.ts";
+import { ChartSync, DRAW_MS } from "./chart-sync.ts";
+import { type FakeSeries, fakeHandles, minuteCandles } from "./studies/fake-chart.ts";
+import { applyFrame, initialTickerState, type TickerState } from "./ticker-state.ts";
+import { timeframeById } from "./timeframes.ts";
+
+const T0 = Date.UTC(2026, 2, 9, 12, 0);
+const CANDLES = minuteCandles(30, T0);
+const LAST = CANDLES[CANDLES.length - 1]?.[0] ?? T0;
+
+const quote = (price: number, time: number): Quote => ({
+  price,
+  open: 100,
+  high: 110,
+  low: 90,
+  prevClose: 100,
+  change: 0,
+  changePct: 0,
+  volume: 1,
+  time,
+});
+
+const snapshot = (): TickerState =>
+  applyFrame(initialTickerState("AAPL"), {
+    type: "snapshot",
+    v: 1,
+    symbol: "AAPL",
+    source: "sim",
+    seq: 1,
+    serverTime: LAST,
+    quote: quote(100, LAST),
+    candles: CANDLES,
+    ticks: [[LAST, 100, 1]],
+  });
+
+const tick = (state: TickerState, t: Tick): TickerState =>
+  applyFrame(state, {
+    type: "ticks",
+    symbol: "AAPL",
+    seq: state.seq + 1,
+    ticks: [t],
+    quote: quote(t[1], t[0]),
+  });
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe("ChartSync", () => {
+  it("puts live ticks in at most once per DRAW_MS, and the ticks held back in a later frame", () => {
+    const frames: (() => void)[] = [];
+    vi.stubGlobal("requestAnimationFrame", (run: () => void) => frames.push(run));
+    vi.stubGlobal("cancelAnimationFrame", () => undefined);
+    let now = 0;
+    const { handles } = fakeHandles();
+    const candles = handles.candles as unknown as FakeSeries;
+    const sync = new ChartSync(handles, timeframeById("1m"), () => now);
+    let state = snapshot();
+    sync.reset(state);
+
+    state = tick(state, [LAST + 1000, 101, 1]);
+    sync.apply(state);
+    expect(candles.updates).toHaveLength(1);
+
+    // The next frame's ticks come too soon: they wait for a frame of their own.
+    now += DRAW_MS / 2;
+    state = tick(state, [LAST + 2000, 102, 1]);
+    sync.apply(state);
+    state = tick(state, [LAST + 3000, 103, 1]);
+    sync.apply(state);
+    expect(candles.updates).toHaveLength(1);
+    expect(frames).toHaveLength(1);
+
+    now += DRAW_MS;
+    frames.shift()?.();
+    // Both held-back ticks in one update of the last bar.
+    expect(candles.updates).toHaveLength(2);
+    expect(candles.updates.at(-1)?.close).toBe(103);
+  });
+
+  it("takes a new snapshot at once, whenever it comes", () => {
+    vi.stubGlobal("requestAnimationFrame", () => 1);
+    vi.stubGlobal("cancelAnimationFrame", () => undefined);
+    const { handles } = fakeHandles();
+    const candles = handles.candles as unknown as FakeSeries;
+    const sync = new ChartSync(handles, timeframeById("1m"), () => 0);
+    sync.reset(snapshot());
+    const next = snapshot();
+    sync.apply({ ...next, epoch: next.epoch + 1 });
+    expect(candles.setDataCalls).toBe(2);
+  });
+});
