@@ -39,7 +39,13 @@ const CHART_SYMBOL = "UIBENCH-USD";
 const CHART_RATE = 100;
 /** Three indicators, as the target names them: an overlay and both kinds of pane of their own. */
 const INDICATORS = "sma20,rsi14,macd";
-const INDICATORS_QUERY = `ind=${INDICATORS}`;
+/**
+ * On the tick line, where every trade is a bar: the bench room's feed has no history before the
+ * page opens, so one-minute bars would leave MACD without a value for half an hour. Each of the
+ * 100 trades a second is then a `push` of every indicator and a `series.update` of their lines,
+ * more work than one-minute bars ask, where a trade updates the last bar.
+ */
+const INDICATORS_QUERY = `tf=tick&ind=${INDICATORS}`;
 /** 50 simulated symbols (S&P 500 names): every row is live without any feed. */
 const WATCHLIST = (
   "AAPL MSFT NVDA AMZN GOOGL META TSLA JPM V MA UNH XOM JNJ PG HD COST ABBV MRK AVGO PEP KO " +
@@ -590,7 +596,7 @@ function uiVerdicts(r: UiResults): UiVerdict[] {
     });
   }
   const i = r.indicators;
-  const withThree = `chart page with 3 indicators (${INDICATORS})`;
+  const withThree = `chart page with 3 indicators (${INDICATORS}, tick line)`;
   if ("error" in i) {
     out.push({ target: `${withThree} measured`, measured: i.error, met: false });
   } else {
@@ -687,7 +693,7 @@ function uiMarkdown(r: UiResults, verdicts: UiVerdict[]): string {
   }
   lines.push(`### How it is measured
 
-Chromium (headless, \`/usr/bin/chromium\` through playwright-core) opens the pages of the Worker started as \`npm start\` starts it (Miniflare on the built bundle). The chart page's room takes ${CHART_RATE} trades a second from the local Coinbase-dialect feed, and another viewer keeps it live before the page opens. A script injected before the app counts \`requestAnimationFrame\` callbacks (frames per second over the measured span, after the page has settled), long tasks (\`PerformanceObserver\` type \`longtask\`, each one over 50 ms by definition), changes of \`[aria-label="Last price"]\`, and reads \`window.__tickerroomRenders\` (React commits) at the start and the end of the span. The first live price is the first change of that price after it first appears, timed from navigation start to the next painted frame. Initial JS is every \`.js\` file the page requested before then (lazy chunks included, whether or not they arrived before the price), as the browser received it, gzipped with zlib at level 9. The page with indicators is the same page opened at \`?${INDICATORS_QUERY}\` (SMA 20 on the candles, RSI 14 and MACD in panes of their own, all three updated with every frame's ticks), in a fresh browser context, measured once every indicator's figure is on screen; besides the same figures it counts the mutation batches that changed an indicator figure in the legend. The watchlist is a new list of 50 simulated symbols created with \`POST /parties/watchlist/:id\`, opened at \`/w/:id\` as a guest; its rooms have never been opened, so each builds a simulated day first, and its frames are counted once every socket is live and none has closed for two seconds. The time until then and the sockets that closed on the way (the page wraps \`WebSocket\` to see their close codes) are shown beside the targets.`);
+Chromium (headless, \`/usr/bin/chromium\` through playwright-core) opens the pages of the Worker started as \`npm start\` starts it (Miniflare on the built bundle). The chart page's room takes ${CHART_RATE} trades a second from the local Coinbase-dialect feed, and another viewer keeps it live before the page opens. A script injected before the app counts \`requestAnimationFrame\` callbacks (frames per second over the measured span, after the page has settled), long tasks (\`PerformanceObserver\` type \`longtask\`, each one over 50 ms by definition), changes of \`[aria-label="Last price"]\`, and reads \`window.__tickerroomRenders\` (React commits) at the start and the end of the span. The first live price is the first change of that price after it first appears, timed from navigation start to the next painted frame. Initial JS is every \`.js\` file the page requested before then (lazy chunks included, whether or not they arrived before the price), as the browser received it, gzipped with zlib at level 9. The page with indicators is the same page opened at \`?${INDICATORS_QUERY}\` (SMA 20 on the price line, RSI 14 and MACD in panes of their own), on the tick line because the room has no history before the page opens: every trade is a new bar of all three, in a fresh browser context, measured once every indicator's figure is on screen; besides the same figures it counts the mutation batches that changed an indicator figure in the legend. The watchlist is a new list of 50 simulated symbols created with \`POST /parties/watchlist/:id\`, opened at \`/w/:id\` as a guest; its rooms have never been opened, so each builds a simulated day first, and its frames are counted once every socket is live and none has closed for two seconds. The time until then and the sockets that closed on the way (the page wraps \`WebSocket\` to see their close codes) are shown beside the targets.`);
   return lines.join("\n\n");
 }
 

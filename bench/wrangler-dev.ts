@@ -6,7 +6,7 @@
  * the whole process group's.
  */
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,9 +26,16 @@ export type WranglerDev = {
   stop(): Promise<void>;
 };
 
+/** Storage dirs still in use, with the env file in them: removed however the run ends. */
+const dirs = new Set<string>();
+process.once("exit", () => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export async function startWranglerDev(settings: Record<string, string>): Promise<WranglerDev> {
   const port = await freePort();
   const persist = await mkdtemp(join(tmpdir(), "tickerroom-bench-wrangler-"));
+  dirs.add(persist);
   const envFile = join(persist, "vars.env");
   writeFileSync(envFile, envFileText(settings), { mode: 0o600 });
   const env: NodeJS.ProcessEnv = {
@@ -62,6 +69,7 @@ export async function startWranglerDev(settings: Record<string, string>): Promis
   const stop = async () => {
     await stopGroup(pgid);
     await rm(persist, { recursive: true, force: true });
+    dirs.delete(persist);
   };
   try {
     await waitFor(

@@ -5,7 +5,9 @@
  * socket open per compared symbol.
  */
 import { useEffect, useMemo, useRef, useState } from "react";
+import { sessionDay, symbolKind } from "../../party/market/sessions/index.ts";
 import { parseIndicators } from "../lib/indicators/indicator-spec.ts";
+import { type SessionStart, utcDay } from "../lib/indicators/vwap.ts";
 import { ChartStudies as Studies } from "../lib/studies/chart-studies.ts";
 import { parseCompare } from "../lib/studies/compare-spec.ts";
 import { StudyLegend } from "../lib/studies/study-legend.ts";
@@ -22,6 +24,11 @@ type Props = ChartAccess & {
   indicators: string;
   compare: string;
 };
+
+/** VWAP starts over with a stock's New York session (pre-market included), crypto's UTC day. */
+function vwapSession(symbol: string): SessionStart {
+  return symbolKind(symbol) === "stock" ? (time) => sessionDay("stock", time) : utcDay;
+}
 
 export default function ChartStudies(props: Props) {
   const { handles, attach, symbol, timeframe, scheme } = props;
@@ -40,6 +47,7 @@ export default function ChartStudies(props: Props) {
       symbol,
       timeframe,
       palette: studyPalette(scheme),
+      sessionStart: vwapSession(symbol),
     });
     const detach = attach(layer);
     setStudies(layer);

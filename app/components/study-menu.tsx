@@ -32,6 +32,7 @@ export function StudyMenu({ label, count, children }: Props) {
         ref={button}
         type="button"
         className="button button-quiet"
+        aria-haspopup="dialog"
         aria-expanded={open}
         aria-controls={open ? id : undefined}
         onClick={() => setOpen((o) => !o)}
