@@ -72,6 +72,56 @@ describe("History.append", () => {
   });
 });
 
+describe("History.merge", () => {
+  const candle = (start: number, close: number, volume = 1): Candle => [
+    start,
+    close,
+    close + 1,
+    close - 1,
+    close,
+    volume,
+  ];
+
+  it("lays an exchange's day under the live trades: its minutes win, the room's others stay", () => {
+    const minute = bucketStart(NOW);
+    const h = new History();
+    // The room saw part of an older minute, and trades in the minute in progress.
+    h.append([[minute - 5 * MIN + 30_000, 99, 0.5]]);
+    h.append(ticksFrom(minute + 1000, 3));
+    h.takeDirtyChunks();
+    const day = Array.from({ length: 1440 }, (_, i) => candle(minute - (1440 - i) * MIN, 100 + i));
+    expect(h.merge(day)).toBe(1440);
+    expect(h.candles).toHaveLength(1441);
+    // The exchange saw the whole of the minute the room saw a part of.
+    expect(h.candles.find((c) => c[0] === minute - 5 * MIN)).toEqual(day[1435]);
+    expect(h.candles.at(-1)?.[0]).toBe(minute);
+    expect(h.seq).toBe(4);
+    expect(h.tail).toHaveLength(4);
+    // The quote reads the day: its open is the first candle of the UTC day, its price the last trade.
+    const quote = h.quote();
+    expect(quote?.price).toBe(h.last?.[1]);
+    const firstToday = day.find((c) => c[0] >= Math.floor(NOW / 86_400_000) * 86_400_000);
+    expect(quote?.open).toBe(firstToday?.[1]);
+    expect(Object.keys(h.takeDirtyChunks()).length).toBe(25);
+  });
+
+  it("changes nothing, and marks nothing, for candles it already holds", () => {
+    const h = new History([candle(NOW - 10 * MIN, 5)], [], 7);
+    h.takeDirtyChunks();
+    expect(h.merge([candle(NOW - 10 * MIN, 5)])).toBe(0);
+    expect(h.merge([])).toBe(0);
+    expect(h.takeDirtyChunks()).toEqual({});
+    expect(h.seq).toBe(7);
+  });
+
+  it("gives a room with no trade yet a quote from the candles alone", () => {
+    const h = new History();
+    expect(h.quote()).toBeNull();
+    h.merge([candle(NOW - 2 * MIN, 10), candle(NOW - MIN, 11)]);
+    expect(h.quote()).toMatchObject({ price: 11 });
+  });
+});
+
 describe("History.clone", () => {
   it("makes a copy that changes without touching the original", () => {
     const h = new History();
@@ -130,7 +180,11 @@ describe("storage chunks", () => {
     const live = sim.ticksBetween(NOW, NOW + 90_000);
     h.append(live);
     const changed = h.takeDirtyChunks();
-    expect(Object.keys(changed)).toEqual([chunkKey(bucketStart(NOW, HOUR_MS))]);
+    // The current hour, and the oldest, whose first minutes left the 24-hour window.
+    const oldest = bucketStart((h.candles[0] as Candle)[0], HOUR_MS);
+    expect(Object.keys(changed).sort()).toEqual(
+      [chunkKey(oldest), chunkKey(bucketStart(NOW, HOUR_MS))].sort(),
+    );
     for (const [key, candles] of Object.entries(changed)) stored.set(key, candles);
     expect(History.candlesFromChunks(stored)).toEqual(h.candles);
     expect(h.seq).toBe(day.count + live.length);

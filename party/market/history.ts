@@ -47,6 +47,8 @@ export class History {
     }
     this.seq += ticks.length;
     this.session = applyTicks(this.session, ticks);
+    // A room that stores nothing is never trimmed by a save: the window keeps itself.
+    this.trim();
   }
 
   /** Replaces everything (a backfill, or a source switch that drops history). */
@@ -56,6 +58,29 @@ export class History {
     this.seq = seq;
     this.session = sessionFromCandles(candles, tail[tail.length - 1]);
     this.dirtyHours = new Set(candles.map((c) => bucketStart(c[0], HOUR_MS)));
+  }
+
+  /**
+   * Merges finished one-minute candles from an exchange's history under the room's own: a
+   * minute the history holds is taken from it (it saw every trade of that minute, the room
+   * perhaps only some), the room's other minutes stay. The ticks and their counter do not
+   * change; the session is read again from the candles. Returns how many minutes changed.
+   */
+  merge(candles: readonly Candle[]): number {
+    const byStart = new Map<number, Candle>();
+    for (const c of this.candles) byStart.set(c[0], c);
+    let changed = 0;
+    for (const c of candles) {
+      const held = byStart.get(c[0]);
+      if (held?.every((v, i) => v === c[i])) continue;
+      byStart.set(c[0], [...c] as Candle);
+      this.dirtyHours.add(bucketStart(c[0], HOUR_MS));
+      changed++;
+    }
+    if (changed === 0) return 0;
+    this.candles = [...byStart.values()].sort((a, b) => a[0] - b[0]);
+    this.session = sessionFromCandles(this.candles, this.last);
+    return changed;
   }
 
   /** An independent copy, so that a change can be made and dropped (a push that was not stored). */

@@ -49,7 +49,7 @@ export type FakeRestOptions = {
   quiet?: [from: number, to: number][];
 };
 
-/** A request the fake got, with the status it answered. */
+/** A request the fake got, with the status it answered (0: none, it was stalled). */
 export type RestRequest = {
   exchange: RestDialect;
   path: string;
@@ -85,6 +85,8 @@ export interface FakeExchangeRest {
   limit(exchange: RestDialect, options?: Disruption): void;
   /** Answers the exchange's requests with a server error (default 503, an HTML page). */
   fail(exchange: RestDialect, options?: Disruption): void;
+  /** Never answers the exchange's requests (they hang until the client gives up). */
+  stall(exchange: RestDialect, options?: Disruption): void;
   /** Ends every disruption, or one exchange's. */
   restore(exchange?: RestDialect): void;
   /** Forgets the recorded requests. */
@@ -109,7 +111,12 @@ export async function startFakeExchangeRest(
   return fake;
 }
 
-type Active = { mode: "limit" | "fail"; after: number; times: number; options: Disruption };
+type Active = {
+  mode: "limit" | "fail" | "stall";
+  after: number;
+  times: number;
+  options: Disruption;
+};
 
 class Fake implements FakeExchangeRest {
   readonly requests: RestRequest[] = [];
@@ -170,6 +177,10 @@ class Fake implements FakeExchangeRest {
 
   fail(exchange: RestDialect, options: Disruption = {}): void {
     this.disrupt(exchange, "fail", options);
+  }
+
+  stall(exchange: RestDialect, options: Disruption = {}): void {
+    this.disrupt(exchange, "stall", options);
   }
 
   restore(exchange?: RestDialect): void {
@@ -256,7 +267,12 @@ class Fake implements FakeExchangeRest {
       res.writeHead(404, { "content-type": "text/plain" }).end("Not found\n");
       return;
     }
-    const answer = this.answer(route, query);
+    const disruption = this.disruption(route.exchange);
+    if (disruption?.mode === "stall") {
+      this.requests.push({ exchange: route.exchange, path: url.pathname, query, status: 0 });
+      return;
+    }
+    const answer = this.answer(route, query, disruption);
     this.requests.push({
       exchange: route.exchange,
       path: url.pathname,
@@ -272,8 +288,7 @@ class Fake implements FakeExchangeRest {
       .end(body);
   }
 
-  private answer(route: Route, query: Record<string, string>): Answer {
-    const disruption = this.disruption(route.exchange);
+  private answer(route: Route, query: Record<string, string>, disruption: Active | null): Answer {
     if (disruption?.mode === "fail") {
       // What a proxy in front of the exchange answers when the exchange is down.
       const status = disruption.options.status ?? 503;

@@ -114,6 +114,19 @@ export interface FakeExchange {
    */
   silence(options?: { newSockets?: boolean }): void;
   speak(): void;
+  /**
+   * Answers subscription requests (Coinbase's `subscribe`, Kraken's, Binance's `SUBSCRIBE`) only
+   * after `ms`, as a loaded exchange may: nothing of the subscription, its confirmation or its
+   * trades reaches the socket before. 0 answers at once again.
+   */
+  confirmAfter(ms: number): void;
+  /**
+   * Kraken: the trading engine's state (`online`, `maintenance`, `cancel_only`, `post_only`),
+   * sent to every open socket as a `status` update and to each new one on connecting.
+   */
+  systemStatus(system: string): void;
+  /** Binance: a `serverShutdown` event on every open socket, as before a server restart. */
+  serverShutdown(): void;
   /** Resolves once `check` is true, polling; rejects after `timeoutMs` (default 5000). */
   waitFor(check: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
   /** Stops everything and closes the server. */
@@ -160,6 +173,8 @@ class Fake implements FakeExchange {
   private readonly known: Set<string> | null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private silent = false;
+  private confirmDelayMs = 0;
+  private system = "online";
   private nextTradeId = 1000;
   private sequence = 1;
 
@@ -285,6 +300,19 @@ class Fake implements FakeExchange {
     for (const c of this.clients) c.silent = false;
   }
 
+  confirmAfter(ms: number): void {
+    this.confirmDelayMs = ms;
+  }
+
+  systemStatus(system: string): void {
+    this.system = system;
+    for (const c of this.clients) this.sendTo(c, this.krakenStatus(c));
+  }
+
+  serverShutdown(): void {
+    this.send({ e: "serverShutdown", E: Date.now() });
+  }
+
   async waitFor(check: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
@@ -370,21 +398,16 @@ class Fake implements FakeExchange {
         }
         break;
       case "kraken":
-        this.sendTo(client, {
-          channel: "status",
-          data: [
-            {
-              api_version: "v2",
-              connection_id: 1000 + client.n,
-              system: "online",
-              version: "2.0.0",
-            },
-          ],
-          type: "update",
-        });
+        this.sendTo(client, this.krakenStatus(client));
         break;
       case "binance":
-        this.binanceStreams(client, url);
+        if (this.confirmDelayMs > 0) {
+          client.timers.push(
+            setTimeout(() => this.binanceStreams(client, url), this.confirmDelayMs),
+          );
+        } else {
+          this.binanceStreams(client, url);
+        }
         break;
       case "alpaca": {
         const limit = this.options.maxConnections;
@@ -413,6 +436,15 @@ class Fake implements FakeExchange {
   private receive(client: Client, text: string) {
     this.received.push({ connection: client.n, text, at: Date.now() });
     if (client.silent) return;
+    const delay = this.confirmDelayMs;
+    if (delay > 0 && /subscribe/i.test(text)) {
+      client.timers.push(setTimeout(() => this.handle(client, text), delay));
+      return;
+    }
+    this.handle(client, text);
+  }
+
+  private handle(client: Client, text: string) {
     let msg: unknown;
     try {
       msg = JSON.parse(text);
@@ -607,6 +639,21 @@ class Fake implements FakeExchange {
 
   // -------------------------------------------------------------------------------------------
   // Kraken v2: {"method":"subscribe","params":{"channel":"trade","symbol":[…],"snapshot":true}}
+
+  private krakenStatus(client: Client): unknown {
+    return {
+      channel: "status",
+      data: [
+        {
+          api_version: "v2",
+          connection_id: 1000 + client.n,
+          system: this.system,
+          version: "2.0.0",
+        },
+      ],
+      type: "update",
+    };
+  }
 
   private krakenRequest(client: Client, msg: unknown) {
     const stamp = () => ({ time_in: microIso(Date.now()), time_out: microIso(Date.now()) });

@@ -60,6 +60,16 @@ export type TestServer = {
   dispose(): Promise<void>;
 };
 
+/**
+ * Exchange rooms fetch their history from the exchanges' REST APIs: a test that does not point
+ * them at a fake gets a local port nothing listens on, so that no test reaches the internet.
+ */
+const NO_REST = {
+  COINBASE_REST_URL: "http://127.0.0.1:9",
+  KRAKEN_REST_URL: "http://127.0.0.1:9",
+  BINANCE_REST_URL: "http://127.0.0.1:9",
+};
+
 const READY_TIMEOUT_MS = 30_000;
 const POLL_MS = 100;
 const EXIT_TIMEOUT_MS = 10_000;
@@ -77,7 +87,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const persist = options.persist ?? (await mkdtemp(join(tmpdir(), "tickerroom-it-")));
   // partykit serves dist/ beside the rooms; `npm test` builds it, a bare run may not have.
   if (!existsSync(join(ROOT, "dist"))) mkdirSync(join(ROOT, "dist"));
-  const env = { BUDGETS: "off", SIM_SESSIONS: "off", ...options.env };
+  const env = { BUDGETS: "off", SIM_SESSIONS: "off", ...NO_REST, ...options.env };
   const runtime = options.runtime ?? RUNTIME;
   const log = new OutputLog();
   let child: ChildProcess | null = null;

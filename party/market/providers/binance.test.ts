@@ -22,14 +22,17 @@ describe("binance adapter", () => {
     expect(binance.product("AAPL")).toBeNull();
   });
 
-  it("subscribes through the combined stream URL, with nothing to send", () => {
+  it("subscribes through the combined stream URL, and asks for the same stream to get a confirmation", () => {
     expect(binance.url("wss://stream.binance.com:9443", "btcusdt")).toBe(
       "wss://stream.binance.com:9443/stream?streams=btcusdt@trade",
     );
     expect(binance.url("ws://127.0.0.1:4000/", "btcusdt")).toBe(
       "ws://127.0.0.1:4000/stream?streams=btcusdt@trade",
     );
-    expect(binance.subscribe("btcusdt")).toEqual([]);
+    const frames = binance.subscribe("btcusdt").map((f) => JSON.parse(f));
+    expect(frames).toEqual([{ method: "SUBSCRIBE", params: ["btcusdt@trade"], id: 1 }]);
+    // Its answer is what confirms the subscription.
+    expect(binance.parse('{"result":null,"id":1}', "btcusdt")).toEqual([{ kind: "subscribed" }]);
   });
 
   it("reads wrapped and raw trades, using the trade time", () => {

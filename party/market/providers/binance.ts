@@ -1,8 +1,9 @@
 /**
  * Binance spot market streams (`wss://stream.binance.com:9443`), `<symbol>@trade`. The stream
  * is chosen by the URL (a combined stream, `/stream?streams=btcusdt@trade`, whose events come
- * wrapped as `{"stream", "data"}`), so there is nothing to send after opening and nothing that
- * acknowledges it; a `SUBSCRIBE` request sent later is acknowledged with `{"result": null}`.
+ * wrapped as `{"stream", "data"}`), and nothing acknowledges that; a `SUBSCRIBE` request for
+ * the same stream, sent once the socket is open, is acknowledged with `{"result": null}`, which
+ * is what confirms the subscription.
  *
  * Binance quotes US dollar pairs in the USDT stablecoin: a Tickerroom `-USD` symbol maps to the
  * `USDT` pair (`BTC-USD` → `btcusdt`), so its prices are USDT prices, which track the dollar
@@ -70,7 +71,12 @@ export const binance: ExchangeAdapter = {
   },
 
   url: (base, product) => `${base.replace(/\/+$/, "")}/stream?streams=${product}@trade`,
-  subscribe: () => [],
+  // The URL subscribes already; asking again for the same stream is answered with a result,
+  // the only confirmation Binance gives.
+  subscribe: (product) => [
+    JSON.stringify({ method: "SUBSCRIBE", params: [`${product}@trade`], id: 1 }),
+  ],
+  confirmsProduct: false,
 
   parse(frame, product) {
     const msg = json(frame);

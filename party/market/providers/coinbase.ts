@@ -47,6 +47,7 @@ export const coinbase: ExchangeAdapter = {
   defaultUrl: "wss://ws-feed.exchange.coinbase.com",
   urlEnv: "COINBASE_WS_URL",
   quietMs: 5000,
+  confirmsProduct: true,
   defaultRestUrl: "https://api.exchange.coinbase.com",
   restUrlEnv: "COINBASE_REST_URL",
 

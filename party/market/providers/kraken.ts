@@ -66,6 +66,7 @@ export const kraken: ExchangeAdapter = {
   defaultUrl: "wss://ws.kraken.com/v2",
   urlEnv: "KRAKEN_WS_URL",
   quietMs: 5000,
+  confirmsProduct: true,
   defaultRestUrl: "https://api.kraken.com",
   restUrlEnv: "KRAKEN_REST_URL",
 

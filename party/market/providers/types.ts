@@ -84,10 +84,16 @@ export interface ExchangeAdapter {
   /** The socket URL for one product, from the endpoint (`defaultUrl` or its override). */
   url(base: string, product: string): string;
   /**
-   * Frames to send once the socket is open. Empty when the URL itself subscribes (Binance):
-   * such a feed counts as subscribed as soon as the socket opens.
+   * Frames to send once the socket is open. The feed is live once `parse` reads the exchange's
+   * confirmation (`subscribed`) or a trade, never on the socket opening alone.
    */
   subscribe(product: string): string[];
+  /**
+   * Whether the exchange refuses a subscription to a product it does not list. Binance does
+   * not (the stream just stays silent): only its history request tells an unknown symbol, so a
+   * room waits for that answer, or a trade, before it says `live`.
+   */
+  confirmsProduct: boolean;
   /** Reads one frame. Never throws: a malformed frame is a non-fatal error or ignored. */
   parse(frame: string, product: string): FeedEvent[];
   /** No frame for this long means the feed is stale (`stale: true` on the room's quote). */

@@ -8,7 +8,13 @@ import { chooseSource, createSource, feedSource, type SourceSink } from "./sourc
 const START = Date.UTC(2026, 9, 14, 15, 7, 23, 417);
 const SYMBOL = "DOGE-USD";
 
-const quiet: SourceSink = { due: () => {}, trades: () => {}, status: () => {} };
+const quiet: SourceSink = {
+  due: () => {},
+  trades: () => {},
+  status: () => {},
+  newestCandle: () => null,
+  candles: () => {},
+};
 
 describe("chooseSource", () => {
   const cases: [current: Source | null, wanted: Source, pushing: boolean, taken: Source | null][] =

@@ -1,14 +1,14 @@
 /**
  * Where a ticker room's prices come from, behind one interface: the simulator (a pure function
  * of symbol and time, pumped while somebody watches), an exchange's public trade socket (open
- * while somebody watches), or pushes (nothing runs; the room takes what is posted).
+ * while somebody watches, with its REST history for the day or the hole the room lacks:
+ * `exchange-source.ts`), or pushes (nothing runs; the room takes what is posted).
  * `chooseSource` is the one rule for which of them a room takes, on loading, on creation and on
  * a push.
  */
 
 import { type FeedsConfig, providerFor } from "../../market/feeds.ts";
 import { EXCHANGES } from "../../market/providers/registry.ts";
-import type { ExchangeAdapter } from "../../market/providers/types.ts";
 import { type SessionQuote, simulatedSessionQuote } from "../../market/session-quote.ts";
 import { Simulator } from "../../market/simulator.ts";
 import {
@@ -20,7 +20,8 @@ import {
 } from "../../protocol/index.ts";
 import { setting } from "../host.ts";
 import type { Clock } from "./clock.ts";
-import { Upstream, type UpstreamStatus } from "./upstream.ts";
+import { ExchangeSource } from "./exchange-source.ts";
+import type { UpstreamStatus } from "./upstream.ts";
 
 /** Idle longer than this, a simulated room rebuilds its day instead of walking every tick. */
 const REBUILD_AFTER_MS = 10 * 60_000;
@@ -45,6 +46,13 @@ export interface SourceSink {
   trades(ticks: Tick[], replay: boolean): void;
   /** An exchange's feed went quiet, dropped, was refused or came back. */
   status(status: UpstreamStatus): void;
+  /** The start of the room's newest candle (null: none), to tell what history it lacks. */
+  newestCandle(): number | null;
+  /**
+   * An exchange's history: finished one-minute candles, oldest first, to merge under the live
+   * trades (`History.merge`); everyone gets the room again.
+   */
+  candles(candles: Candle[]): void;
 }
 
 export interface PriceSource {
@@ -55,8 +63,18 @@ export interface PriceSource {
   readonly runsWhileWatched: boolean;
   /** Decimals of the session volume. */
   readonly volumeDecimals: number;
+  /**
+   * Its history follows from time alone (the simulator): a room on it stores only the `meta` it
+   * started from, once, and `resume` rebuilds the rest. Others store their history.
+   */
+  readonly derived: boolean;
   /** The history a room starting on this source holds: the simulated day, or nothing. */
   backfill(now: number): Backfill | null;
+  /**
+   * A derived source's history at `now`, for a room stored at `anchor` (its cursor then): the
+   * day, with `count` the ticks made since the anchor, which the room's `seq` moved on by.
+   */
+  resume?(anchor: number, now: number): Backfill;
   /** What it made between its cursor and `now`, moving the cursor. */
   advance(now: number): Advance;
   /** Starts making prices for watchers; a source already running carries on. */
@@ -83,8 +101,12 @@ export function createSource(name: Source, options: SourceOptions): PriceSource 
   }
   if (name === "push") return new PushSource(options.cursor);
   const adapter = EXCHANGES[name];
-  const base = setting(options.env, adapter.urlEnv) ?? adapter.defaultUrl;
-  return new ExchangeSource(adapter, options.symbol, options.cursor, base);
+  const endpoints = {
+    socket: setting(options.env, adapter.urlEnv) ?? adapter.defaultUrl,
+    rest: setting(options.env, adapter.restUrlEnv) ?? adapter.defaultRestUrl,
+  };
+  const { symbol, cursor, clock } = options;
+  return new ExchangeSource(adapter, symbol, cursor, endpoints, clock, FEED_VOLUME_DECIMALS);
 }
 
 /** `SIM_SESSIONS=off` trades simulated stocks around the clock, for demos and tests. */
@@ -133,6 +155,7 @@ const IDLE: Advance = { kind: "idle" };
 class SimSource implements PriceSource {
   readonly name = "sim";
   readonly runsWhileWatched = true;
+  readonly derived = true;
   private readonly sim: Simulator;
   private timer: unknown = null;
   private session: { second: number; quote: SessionQuote | null } | null = null;
@@ -153,6 +176,11 @@ class SimSource implements PriceSource {
   backfill(now: number): Backfill {
     this.cursor = now;
     return this.day(now);
+  }
+
+  resume(anchor: number, now: number): Backfill {
+    const count = now > anchor ? this.sim.countBetween(anchor, now) : 0;
+    return { ...this.backfill(now), count };
   }
 
   advance(now: number): Advance {
@@ -201,64 +229,11 @@ class SimSource implements PriceSource {
   }
 }
 
-const CONNECTING: UpstreamStatus = { status: "connecting", stale: false };
-
-class ExchangeSource implements PriceSource {
-  readonly name: ExchangeName;
-  readonly runsWhileWatched = true;
-  readonly volumeDecimals = FEED_VOLUME_DECIMALS;
-  /** The exchange's name for the symbol; null when it lists no such market. */
-  private readonly product: string | null;
-  private status: UpstreamStatus | null;
-  private upstream: Upstream | null = null;
-
-  constructor(
-    private readonly adapter: ExchangeAdapter,
-    symbol: string,
-    readonly cursor: number,
-    private readonly baseUrl: string,
-  ) {
-    this.name = adapter.name;
-    this.product = adapter.product(symbol);
-    this.status = this.product
-      ? null
-      : { status: `refused: ${adapter.name} has no market for ${symbol}`, stale: true };
-  }
-
-  backfill(): null {
-    return null;
-  }
-
-  advance(): Advance {
-    return IDLE;
-  }
-
-  watch(sink: SourceSink): void {
-    if (this.product === null || this.upstream) return;
-    this.upstream = new Upstream(this.adapter, this.product, this.baseUrl, {
-      ticks: (ticks, replay) => sink.trades(ticks, replay),
-      status: (status) => {
-        this.status = status;
-        sink.status(status);
-      },
-    });
-    this.upstream.start();
-  }
-
-  unwatch(): void {
-    this.upstream?.stop();
-    this.upstream = null;
-  }
-
-  feedStatus(): UpstreamStatus {
-    return this.status ?? CONNECTING;
-  }
-}
-
 /** Pushed prices arrive by request; between requests nothing runs. */
 class PushSource implements PriceSource {
   readonly name = "push";
   readonly runsWhileWatched = false;
+  readonly derived = false;
   readonly volumeDecimals = FEED_VOLUME_DECIMALS;
 
   constructor(readonly cursor: number) {}

@@ -1,10 +1,12 @@
 /**
  * One exchange socket, run inside a ticker room while it has subscribers. The adapter decides
- * what frames mean; this shell only connects, subscribes, watches for silence, and reconnects
- * with jittered backoff. It never throws into the room: everything it has to say arrives as
- * ticks or as a status.
+ * what frames mean and `reaction` what to do about them; this shell only connects, subscribes,
+ * watches for silence, and reconnects with jittered backoff. It says `live` only once the
+ * exchange has confirmed the subscription. It never throws into the room: everything it has
+ * to say arrives as ticks or as a status.
  */
 import { backoffDelay } from "../../market/backoff.ts";
+import { reaction, reconnecting } from "../../market/feed-state.ts";
 import type { ExchangeAdapter } from "../../market/providers/types.ts";
 import type { Tick } from "../../protocol/index.ts";
 
@@ -25,11 +27,15 @@ const RECONNECT = { baseMs: 500, maxMs: 30_000 };
 const REFUSED_RETRY_MS = 60_000;
 /** Quiet this many times past `quietMs` means the socket is dead, not the market. */
 const DEAD_FACTOR = 4;
+/** A subscription not confirmed within this long will not be: dial again. */
+const CONFIRM_TIMEOUT_MS = 15_000;
 
 export class Upstream {
   private ws: WebSocket | null = null;
   private attempt = 0;
   private lastFrameAt = 0;
+  /** When the current socket was opened, for the confirmation's deadline. */
+  private dialledAt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private watchTimer: ReturnType<typeof setInterval> | null = null;
   private stopped = false;
@@ -70,10 +76,11 @@ export class Upstream {
     }
     this.ws = ws;
     this.lastFrameAt = Date.now();
+    this.dialledAt = this.lastFrameAt;
     ws.addEventListener("open", () => {
       if (this.ws !== ws) return;
+      // An open socket is not a subscription: `live` waits for the exchange to confirm it.
       for (const frame of this.adapter.subscribe(this.product)) ws.send(frame);
-      if (this.adapter.subscribe(this.product).length === 0) this.live();
     });
     ws.addEventListener("message", (event) => {
       if (this.ws !== ws) return;
@@ -83,6 +90,10 @@ export class Upstream {
           ? event.data
           : new TextDecoder().decode(event.data as ArrayBuffer);
       this.receive(data);
+      // Any frame on a confirmed feed (a heartbeat too) says the socket is alive again.
+      if (this.ws === ws && this.current.status === "live" && this.current.stale) {
+        this.report({ status: "live", stale: false });
+      }
     });
     const lost = () => {
       if (this.ws !== ws) return;
@@ -95,23 +106,28 @@ export class Upstream {
 
   private receive(frame: string): void {
     for (const event of this.adapter.parse(frame, this.product)) {
-      switch (event.kind) {
+      const next = reaction(event, this.adapter.name);
+      switch (next.kind) {
         case "trades":
           this.live();
-          if (event.ticks.length > 0) this.on.ticks(event.ticks, event.replay === true);
+          if (next.event.ticks.length > 0) {
+            this.on.ticks(next.event.ticks, next.event.replay === true);
+          }
           break;
-        case "subscribed":
-        case "heartbeat":
+        case "confirmed":
           this.live();
           break;
-        case "error":
-          if (event.fatal) {
-            this.refused(event.message);
-            return;
-          }
-          console.warn(`${this.adapter.name}: ${event.message}`);
+        case "redial":
+          this.closeSocket();
+          this.retry(next.status);
+          return;
+        case "refused":
+          this.refused(next.message);
+          return;
+        case "warn":
+          console.warn(next.message);
           break;
-        case "ignore":
+        case "none":
           break;
       }
     }
@@ -124,7 +140,14 @@ export class Upstream {
   }
 
   private watch(): void {
-    if (!this.ws || this.current.status !== "live") return;
+    if (!this.ws) return;
+    if (this.current.status !== "live") {
+      if (Date.now() - this.dialledAt > CONFIRM_TIMEOUT_MS) {
+        this.closeSocket();
+        this.retry(reconnecting(this.adapter.name, "the subscription was not confirmed"));
+      }
+      return;
+    }
     const quiet = Date.now() - this.lastFrameAt;
     if (quiet > this.adapter.quietMs * DEAD_FACTOR) {
       // A socket this quiet is half-open: drop it and dial again.
@@ -135,10 +158,11 @@ export class Upstream {
     }
   }
 
-  private retry(): void {
+  /** Dials again after a backoff, showing `status` meanwhile. */
+  private retry(status = reconnecting(this.adapter.name)): void {
     if (this.stopped || this.reconnectTimer) return;
     const delay = backoffDelay(this.attempt++, RECONNECT);
-    this.report({ status: `reconnecting to ${this.adapter.name}`, stale: true });
+    this.report({ status, stale: true });
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
