@@ -6,6 +6,7 @@ export * from "./frames.ts";
 export * from "./limits.ts";
 export * from "./market.ts";
 export * from "./names.ts";
+export * from "./ranges.ts";
 export * from "./ticker.ts";
 export * from "./watchlist.ts";
 export * from "./watchlist-collab.ts";

@@ -116,6 +116,11 @@ export class TickerAlerts {
     return this.outbox.size > 0 || this.dirty.size > 0 || this.cursorDirty;
   }
 
+  /** Whether anything is owed to storage (changed sets, new firings, the cursor). */
+  get owesWrites(): boolean {
+    return this.busyWriting();
+  }
+
   /** When the next retry of the outbox is due; null when nothing is owed. */
   retryTime(): number | null {
     if (!this.busy) return null;

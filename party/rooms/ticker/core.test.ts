@@ -92,8 +92,8 @@ describe("a push", () => {
     await room.disconnect(core, await room.connect(core, `/parties/ticker/${SYMBOL}`));
     const simulated = await snapshot();
     expect(simulated.source).toBe("sim");
-    // The simulated day is stored (minutes without trades have no candle).
-    expect(storedCandles(storage)).toEqual(simulated.candles);
+    // A simulated room stores where it started, not its day: that follows from the time.
+    expect(storage.keys()).toEqual(["meta"]);
     const ticks = ticksFrom(START - 5000, 3);
     const reply = (await (await push(ticks)).json()) as IngestReply;
     expect(reply.seq).toBe(simulated.seq + 3);
@@ -202,6 +202,35 @@ describe("a socket", () => {
   });
 });
 
+describe("what a watched room costs", () => {
+  it("writes nothing and sets no alarm in a simulated room, and resumes it exactly", async () => {
+    const { room, core, storage } = setup({ symbol: "QUIET" });
+    await core.start();
+    const conn = await room.connect(core, "/parties/ticker/QUIET");
+    const created = storage.snapshotCounts();
+    // Created: where it started is stored, once, in one row.
+    expect(created).toMatchObject({ puts: 1, keysWritten: 1, setAlarms: 0 });
+    await room.advance(core, 5 * 60_000);
+    expect(storage.snapshotCounts()).toEqual(created);
+    expect(storage.alarmTime).toBeNull();
+    const live = (await (await core.request(new Request(url("QUIET")))).json()) as Snapshot;
+    expect(live.seq).toBeGreaterThan(300);
+
+    // Another instance over the same storage (a restart) serves the same room at the same time.
+    const again = new TickerCore(new FakeRoom<TickerConnState>("QUIET", { storage }));
+    await again.start();
+    const resumed = (await (await again.request(new Request(url("QUIET")))).json()) as Snapshot;
+    expect(resumed.seq).toBe(live.seq);
+    expect(resumed.candles).toEqual(live.candles);
+    expect(resumed.ticks).toEqual(live.ticks);
+    expect(storage.snapshotCounts()).toEqual(created);
+
+    await room.disconnect(core, conn);
+    expect(storage.snapshotCounts()).toEqual(created);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
 describe("the room's counters", () => {
   it("answers ?stats with what the room has cost and who watches", async () => {
     const { room, core } = setup({ symbol: "COST" });
@@ -271,12 +300,9 @@ describe("reads", () => {
     const first = frames[0] as Snapshot;
     expect(first.seq).toBeGreaterThan(read.seq);
     expect(first.ticks.at(-1)?.[0]).toBeGreaterThan(read.ticks.at(-1)?.[0] ?? 0);
-    expect(storage.keys()).toContain("meta");
-    // Stored as the read computed it (trimmed to 24 hours); the ticks since are the connect's,
-    // saved with the next alarm.
-    const stored = storedCandles(storage);
-    expect(stored.length).toBeGreaterThanOrEqual(read.candles.length - 1);
-    expect(read.candles.slice(-stored.length)).toEqual(stored);
+    // Stored as where it started, once: its day and counter follow from that.
+    expect(storage.keys()).toEqual(["meta"]);
+    expect(storage.counts).toMatchObject({ puts: 1, keysWritten: 1, deletes: 0 });
     await room.disconnect(core, conn);
   });
 
@@ -455,9 +481,9 @@ describe("DELETE", () => {
     expect(fresh?.seq).toBeGreaterThan(seq);
     expect(fresh?.ticks.every((t) => t[1] !== 10)).toBe(true);
     expect(storage.peek<Meta>("meta")).toMatchObject({ source: "sim", lastPushed: null });
-    expect(storedCandles(storage)).toEqual(fresh?.candles);
-    // The simulator runs for its watcher, with the alarm that saves it.
-    expect(storage.alarmTime).not.toBeNull();
+    // The pushed history goes; the simulated day is not stored, and no alarm runs it.
+    expect(storage.keys()).toEqual(["meta"]);
+    expect(storage.alarmTime).toBeNull();
     await room.advance(core, 2000);
     expect(watcher.frames(2).some((f) => (f as { type: string }).type === "ticks")).toBe(true);
 
@@ -485,5 +511,18 @@ describe("DELETE", () => {
     expect((await reset(core, "SIMRESET")).status).toBe(204);
     expect(storage.counts).toMatchObject(nothingWritten);
     expect(await snapshot()).toMatchObject({ source: "sim", seq: before.seq });
+  });
+});
+
+describe("a crowd reconnecting", () => {
+  it("joins each socket without listing every socket already in the room", async () => {
+    const { room, core } = setup({ symbol: "CROWD-USD", env: { BUDGETS: "off" } });
+    await core.start();
+    for (let i = 0; i < 3; i++) await room.connect(core, "/parties/ticker/CROWD-USD");
+    const listed = vi.spyOn(room, "connections");
+    const conn = await room.connect(core, "/parties/ticker/CROWD-USD");
+    expect(conn.frames<Snapshot>()[0]).toMatchObject({ type: "snapshot", source: "sim" });
+    // The runtime answers a listing with every socket: 10,000 joins would make 10,000 lists.
+    expect(listed.mock.calls.filter(([tag]) => tag === undefined)).toEqual([]);
   });
 });

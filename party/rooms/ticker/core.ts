@@ -43,18 +43,29 @@ import {
   parseLinkBody,
 } from "../alert-link.ts";
 import { clientKey, clientTag, mayCreate, NEEDS_CREATE_STATUS } from "../edge-headers.ts";
-import { type Conn, type RoomHost, setting } from "../host.ts";
+import { type Conn, type RoomHost, type RoomStorage, setting } from "../host.ts";
+import { Meter, meteredHost, storedBytes } from "../meter.ts";
 import { type AlertRoom, TickerAlerts } from "./alerts.ts";
 import { answerFrame, send, sendText } from "./client-frames.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { Fanout } from "./fanout.ts";
 import { tickerMode } from "./gate.ts";
 import { planPush, readPushBody, refuseIngestAuth, Serial } from "./push.ts";
-import { type Room, type RoomStart, roomFrame, roomMeta, roomOn, roomSnapshot } from "./room.ts";
+import { rangeResponse } from "./ranges.ts";
+import {
+  type Room,
+  type RoomStart,
+  roomFrame,
+  roomMeta,
+  roomOn,
+  roomResumed,
+  roomSnapshot,
+} from "./room.ts";
 import {
   chooseSource,
   createSource,
   feedSource,
+  isExchange,
   type PriceSource,
   type SourceSink,
   simulatorFor,
@@ -67,8 +78,13 @@ export { gateTickerConnect, gateTickerRequest, isUpgrade } from "./gate.ts";
 export type TickerConnState = FrameWindow;
 type TickerConn = Conn<TickerConnState>;
 
-/** While watched, the alarm saves the history and restarts a stopped pump or upstream. */
-const ALARM_MS = 1000;
+/**
+ * A room whose history is stored (an exchange's) writes what changed at most this often while
+ * watched; a restart loses at most this much, which the exchange's history gives back.
+ */
+export const SAVE_EVERY_MS = 10_000;
+/** A derived room rewrites its anchor on waking when it is older than this, to keep `resume` cheap. */
+const ANCHOR_REFRESH_MS = DAY_MS;
 /**
  * While alerts are armed in a simulated room nobody watches, its alarm walks the simulator's
  * ticks this often: nothing else runs there.
@@ -99,6 +115,8 @@ export class TickerCore {
   private sim: Simulator | null = null;
   /** What the last save stored, so that an idle alarm need not store it again. */
   private savedAt: { seq: number; cursor: number } | null = null;
+  /** The pending save of a watched room (`saveSoon`). */
+  private saveTimer: unknown = null;
 
   private readonly alertRoom: AlertRoom = {
     priceAt: (time) => this.priceAt(time),
@@ -113,7 +131,7 @@ export class TickerCore {
     due: () => {
       if (!this.watched()) return;
       this.advance();
-      this.watch();
+      this.watch(true);
     },
     trades: (ticks, replay) => {
       const room = this.room;
@@ -125,14 +143,33 @@ export class TickerCore {
       this.fanout.queue(fresh);
       const upTo = (fresh[fresh.length - 1] as Tick)[0];
       if (this.alerts.evaluate(fresh, session, upTo, false)) void this.alerts.commit();
+      this.saveSoon();
     },
     status: (status) => this.fanout.status(status),
+    newestCandle: () => this.room?.history.candles.at(-1)?.[0] ?? null,
+    candles: (candles) => {
+      if (!this.room?.history.merge(candles)) return;
+      // The day changed under the same `seq`: everyone gets it again.
+      this.fanout.invalidate();
+      this.fanout.resync();
+      this.saveSoon();
+    },
   };
 
-  constructor(
-    private readonly host: RoomHost<TickerConnState>,
-    private readonly clock: Clock = systemClock,
-  ) {
+  private readonly host: RoomHost<TickerConnState>;
+  private readonly clock: Clock;
+  /** What this room costs, counted for `?stats` and the cost model. */
+  private readonly meter: Meter;
+  /** Storage as the runtime gives it, for what `?stats` reads without billing it to the room. */
+  private readonly unmetered: RoomStorage;
+
+  constructor(runtime: RoomHost<TickerConnState>, clock: Clock = systemClock) {
+    this.meter = new Meter(() => clock.now());
+    const host = meteredHost(runtime, this.meter);
+    this.host = host;
+    this.unmetered = runtime.storage;
+    this.clock = this.meter.clock(clock);
+    clock = this.clock;
     this.storage = new TickerStorage(host.storage);
     this.feeds = parseFeeds(setting(host.env, "FEEDS"));
     this.settingError = this.feeds.ok ? undefined : this.feeds.error;
@@ -161,6 +198,9 @@ export class TickerCore {
 
   private async load(): Promise<void> {
     await this.loadRoom();
+    // Woken with sockets still open (by a frame, a request or an alert's alarm): the source
+    // runs again for them, and they get a fresh snapshot with its first ticks.
+    if (this.room && this.stored) this.runWhileWatched();
     await this.alerts.load(this.alertRoom);
     if (this.alerts.size === 0 && !this.alerts.busy) return;
     // Firings stored before a restart go out again; the list answers a repeat as a duplicate.
@@ -176,11 +216,19 @@ export class TickerCore {
     this.fanout.resyncDue = this.watched();
     const { symbol, cursor, lastPushed } = meta;
     const source = chooseSource(meta.source, this.wanted(symbol), false);
-    if (source === meta.source) {
-      this.room = { symbol, history, lastPushed, source: this.source(source, { symbol, cursor }) };
-    } else {
+    if (source !== meta.source) {
       await this.startOver(source, { symbol, seq: history.seq, lastPushed });
+      return;
     }
+    const price = this.source(source, { symbol, cursor });
+    if (!price.derived) {
+      this.room = { symbol, history, lastPushed, source: price };
+      return;
+    }
+    const now = this.clock.now();
+    this.room = roomResumed(price, meta, now);
+    // History stored before the room was derived goes, and an old anchor moves to now.
+    if (this.storage.holdsHistory || now - cursor > ANCHOR_REFRESH_MS) await this.save(true);
   }
 
   /** A socket's tags, from its upgrade request: its mode, and its client for the socket cap. */
@@ -232,20 +280,28 @@ export class TickerCore {
     }
     await this.start();
     if (!this.stored) await this.create();
-    const now = this.clock.now();
     // Everyone already here must have every tick up to the snapshot before it is taken.
     this.advance(conn);
     this.fanout.flush(conn);
     conn.send(this.fanout.snapshotText(tickerMode(req.url)));
-    await this.runWhileWatched(now);
+    // `conn` is here, so the room is watched: no need to look through every socket for one,
+    // which the runtime answers by listing them all (10,000 reconnecting made that quadratic).
+    this.runWhileWatched(true);
   }
 
   message(conn: TickerConn, data: string | ArrayBuffer | ArrayBufferView): void {
+    this.meter.message();
     const { window, answer } = answerFrame(conn.state, data, this.clock.now());
     conn.setState(window);
     if (answer.kind === "close") conn.close(CLOSE_POLICY, "too many frames");
     else if (answer.kind === "reply") send(conn, answer.message);
-    else if (this.room) sendText(conn, this.fanout.snapshotText(tickerMode(conn.uri)));
+    else if (this.room) {
+      // As on connect: everyone else first gets the ticks the snapshot will hold, so that no
+      // later frame repeats them to this socket.
+      this.advance(conn);
+      this.fanout.flush(conn);
+      sendText(conn, this.fanout.snapshotText(tickerMode(conn.uri)));
+    }
     // A socket that outlived a room whose creation failed has to connect again.
     else send(conn, { type: "error", code: ErrorCode.internal, message: "the room is not ready" });
   }
@@ -254,32 +310,34 @@ export class TickerCore {
     answerClose(conn);
     if (this.watched()) return;
     this.unwatch();
-    if (this.stored) await this.save();
+    this.cancelSave();
+    if (this.stored) await this.saveWithAlerts();
     // Only armed alerts (or firings to deliver) keep an alarm in a room nobody watches.
     if (this.alertWakeAt() !== null) await this.alertAlarm(true);
-    else if (this.stored) await this.host.storage.deleteAlarm();
+    else if (this.stored && (await this.host.storage.getAlarm()) !== null) {
+      await this.host.storage.deleteAlarm();
+    }
   }
 
   async alarm(): Promise<void> {
     this.alarms++;
+    this.meter.alarm();
     const now = this.clock.now();
     const room = this.room;
     const watched = this.watched();
-    let running = false;
     if (room && this.stored && !watched) {
       this.unwatch();
+      this.cancelSave();
       if (!this.savedMatches(room)) await this.save();
     } else if (room && this.stored) {
+      // An alert's retry while watched: the pump runs on its own timers, so it only catches up.
       this.advance();
       this.fanout.flush();
-      await this.saveWithAlerts();
-      running = room.source.runsWhileWatched;
-      if (running) await this.setAlarm(now + ALARM_MS);
       this.watch();
     }
     if (!watched && this.walkAlerts(now)) void this.alerts.commit();
     await this.alerts.alarm(now);
-    if (!running) await this.alertAlarm();
+    await this.alertAlarm();
   }
 
   request(req: Request): Promise<Response> {
@@ -291,12 +349,16 @@ export class TickerCore {
       if (req.method === "OPTIONS") return preflight();
       await this.start();
       if (req.method === "GET" && new URL(req.url).searchParams.has("stats")) {
-        return refuseIngestAuth(req, this.host.env) ?? json(this.stats());
+        return refuseIngestAuth(req, this.host.env) ?? json(await this.stats());
       }
+      this.meter.request();
       if (req.method === "GET" || req.method === "HEAD") {
         // A room nobody has used is computed, not created: a read writes nothing.
         if (!this.room) this.replace(this.fresh());
         this.advance();
+        const range = new URL(req.url).searchParams.get("range");
+        if (range !== null)
+          return rangeResponse(range, this.loaded(), this.host.env, this.clock.now());
         return jsonText(this.fanout.snapshotText("full"));
       }
       if (req.method === "POST" && new URL(req.url).searchParams.has(ALERTS_QUERY)) {
@@ -363,6 +425,7 @@ export class TickerCore {
 
   private replace(room: Room): void {
     this.room?.source.unwatch();
+    this.meter.outbound(false);
     this.fanout.stop();
     this.fanout.invalidate();
     this.room = room;
@@ -402,23 +465,29 @@ export class TickerCore {
         ? this.walkAlerts(now)
         : this.alerts.evaluate(ticks, session, now, true);
     if (fired) void this.alerts.commit();
+    else this.saveSoon();
   }
 
-  private watch(): void {
-    if (this.watched()) this.room?.source.watch(this.sink);
+  /** `known`: the caller knows a socket is open (it is handling one). */
+  private watch(known = false): void {
+    const source = this.room?.source;
+    if (!source || !(known || this.watched())) return;
+    source.watch(this.sink);
+    if (isExchange(source.name)) this.meter.outbound(true);
   }
 
-  /** A watched room whose source runs (the simulator, an exchange) runs it, with its alarm. */
-  private async runWhileWatched(now: number): Promise<void> {
-    if (!this.watched() || !this.loaded().source.runsWhileWatched) return;
-    this.watch();
-    // An alarm set further out (an alert's walk) is brought forward.
-    const alarm = await this.host.storage.getAlarm();
-    if (alarm === null || alarm > now + ALARM_MS) await this.setAlarm(now + ALARM_MS);
+  /**
+   * A watched room whose source runs (the simulator, an exchange) runs it. It sets no alarm:
+   * the source's timer or socket keeps the room awake while anyone watches, and a room that
+   * restarts is woken by its sockets reconnecting.
+   */
+  private runWhileWatched(known = false): void {
+    if ((known || this.watched()) && this.loaded().source.runsWhileWatched) this.watch(known);
   }
 
   private unwatch(): void {
     this.room?.source.unwatch();
+    this.meter.outbound(false);
     this.fanout.stop();
   }
 
@@ -444,8 +513,33 @@ export class TickerCore {
   ): Promise<void> {
     const room = this.room;
     if (!room) return;
-    await this.storage.save(roomMeta(room), room.history, replaced, extra);
+    if (room.source.derived) {
+      // Where it starts is all it stores: its history and counter follow from that.
+      await this.storage.saveDerived(replaced ? roomMeta(room) : null, room.history, extra);
+    } else {
+      await this.storage.save(roomMeta(room), room.history, replaced, extra);
+    }
     this.savedAt = { seq: room.history.seq, cursor: room.source.cursor };
+  }
+
+  /**
+   * A watched room's writes, batched: what changed is stored once `SAVE_EVERY_MS` after the
+   * first change, so a busy exchange room writes at most that often. A derived room has only
+   * the alerts' state to store, and sets nothing when they owe nothing.
+   */
+  private saveSoon(): void {
+    const room = this.room;
+    if (this.saveTimer !== null || !room || !this.stored) return;
+    if (room.source.derived && !this.alerts.owesWrites) return;
+    this.saveTimer = this.clock.setTimeout(() => {
+      this.saveTimer = null;
+      this.saveWithAlerts().catch((err: unknown) => console.error("ticker: could not save", err));
+    }, SAVE_EVERY_MS);
+  }
+
+  private cancelSave(): void {
+    if (this.saveTimer !== null) this.clock.clearTimeout(this.saveTimer);
+    this.saveTimer = null;
   }
 
   /** A save that also carries what the alerts owe to storage, in the same batch. */
@@ -471,7 +565,8 @@ export class TickerCore {
   }
 
   /** What this instance has cost since it started, for `GET ?stats` and the benchmark. */
-  private stats() {
+  private async stats() {
+    const stored = await storedBytes(this.unmetered);
     let subscribers = 0;
     for (const _ of this.host.connections()) subscribers++;
     return {
@@ -483,6 +578,7 @@ export class TickerCore {
       alarms: this.alarms,
       alarmsSet: this.alarmsSet,
       ...this.fanout.counts,
+      meter: { ...this.meter.counts(), storedBytes: stored },
       subscribers,
       source: this.room?.source.name ?? null,
     };
@@ -660,7 +756,7 @@ export class TickerCore {
           throw err;
         }
         this.fanout.resync();
-        await this.runWhileWatched(this.clock.now());
+        this.runWhileWatched();
       }
       return new Response(null, { status: 204 });
     });

@@ -95,9 +95,11 @@ export class Fanout<C extends Sender> {
   /** Sends the pending ticks as one frame to every full-mode socket but `except`. */
   flush(except?: C): void {
     this.clearFrameTimer();
+    // Every connect flushes: with nothing pending, the frame is not worth working out.
+    if (this.pending.length === 0) return;
     const state = this.deps.frame();
     const quote = state?.quote;
-    if (this.pending.length === 0 || !state || !quote) return;
+    if (!state || !quote) return;
     const text = JSON.stringify({
       type: "ticks",
       symbol: state.symbol,

@@ -43,6 +43,20 @@ export function roomOn(source: PriceSource, from: RoomStart, now: number): Room 
   return { symbol: from.symbol, history, source, lastPushed: from.lastPushed };
 }
 
+/**
+ * A room on a derived source (the simulator) as it stands at `now`, from the `meta` stored when
+ * it started: the day as the source makes it, and the counter moved on by every tick since.
+ */
+export function roomResumed(source: PriceSource, meta: Meta, now: number): Room {
+  if (!source.resume) throw new Error(`the ${source.name} source keeps its history in storage`);
+  const day = source.resume(meta.cursor, now);
+  const history = new History([], [], meta.seq);
+  history.reset(day.candles, day.tail, meta.seq + day.count);
+  // As a room that ran all along keeps it: the 24 hours ending with its newest candle.
+  history.trim();
+  return { symbol: meta.symbol, history, source, lastPushed: meta.lastPushed };
+}
+
 /** The session quote, marked stale while the room's feed is quiet or down. */
 export function roomQuote(room: Room, now: number): Quote | null {
   const quote = room.history.quote(room.source.volumeDecimals);

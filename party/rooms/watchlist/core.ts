@@ -13,11 +13,13 @@
  * time) and hands it on: joining and roles to `access.ts`, frames to `frames.ts`, HTTP to
  * `requests.ts`, all sharing one `Room` (`room.ts`) and the list it has loaded (`list-cache.ts`).
  */
-import { answerClose, answered, bodyRefusal, httpError, serverError } from "../../http.ts";
+import { answerClose, answered, bodyRefusal, httpError, json, serverError } from "../../http.ts";
 import { ErrorCode, LIMITS, PRESENCE_LIMITS } from "../../protocol/index.ts";
 import { clientKey, clientTag } from "../edge-headers.ts";
-import type { RoomHost } from "../host.ts";
+import type { RoomHost, RoomStorage } from "../host.ts";
+import { Meter, meteredHost, storedBytes } from "../meter.ts";
 import { type Clock, systemClock } from "../ticker/clock.ts";
+import { refuseIngestAuth } from "../ticker/push.ts";
 import { join } from "./access.ts";
 import { AlertOutbox } from "./alert-outbox.ts";
 import { present, sendCrosshairs, sendPresence } from "./broadcast.ts";
@@ -47,11 +49,18 @@ export class WatchlistCore {
   /** Changes to the list (create, edit, rotate, delete), made one at a time. */
   private writing: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly host: RoomHost<WatchlistConnState>,
-    options: WatchlistCoreOptions = {},
-  ) {
-    const clock = options.clock ?? systemClock;
+  private readonly host: RoomHost<WatchlistConnState>;
+  /** What this room costs, counted for `?stats` and the cost model. */
+  private readonly meter: Meter;
+  private readonly unmetered: RoomStorage;
+
+  constructor(runtime: RoomHost<WatchlistConnState>, options: WatchlistCoreOptions = {}) {
+    const base = options.clock ?? systemClock;
+    this.meter = new Meter(() => base.now());
+    const host = meteredHost(runtime, this.meter);
+    this.host = host;
+    this.unmetered = runtime.storage;
+    const clock = this.meter.clock(base);
     const cache = new ListCache();
     const exclusive = <T>(change: () => Promise<T>): Promise<T> => this.exclusive(change);
     this.room = {
@@ -119,7 +128,12 @@ export class WatchlistCore {
 
   /** A frame waits for the frames before it, and for the connection's key check. */
   message(conn: WatchlistConn, data: Frame): Promise<void> {
-    return this.enqueue(conn, () => handleFrame(this.room, conn, data));
+    this.meter.message();
+    // A socket that outlived its instance (hibernation) may speak before anything else woke it.
+    return this.enqueue(conn, async () => {
+      await this.start();
+      await handleFrame(this.room, conn, data);
+    });
   }
 
   close(conn: WatchlistConn): void {
@@ -136,6 +150,7 @@ export class WatchlistCore {
 
   /** The retry alarm: sends the armed sets the ticker rooms have not taken yet. Never throws. */
   async alarm(): Promise<void> {
+    this.meter.alarm();
     try {
       await this.start();
     } catch (err) {
@@ -156,10 +171,22 @@ export class WatchlistCore {
   private async respond(req: Request): Promise<Response> {
     try {
       await this.start();
+      if (req.method === "GET" && new URL(req.url).searchParams.has("stats")) {
+        return refuseIngestAuth(req, this.host.env) ?? json(await this.stats());
+      }
+      this.meter.request();
       return await answer(this.room, req);
     } catch (err) {
       return bodyRefusal(err) ?? serverError("watchlist request", err);
     }
+  }
+
+  /** What this instance has cost since it started, for `GET ?stats` (with the ingest token). */
+  private async stats() {
+    const stored = await storedBytes(this.unmetered);
+    let sockets = 0;
+    for (const _ of this.host.connections()) sockets++;
+    return { meter: { ...this.meter.counts(), storedBytes: stored }, sockets };
   }
 
   private enqueue(conn: WatchlistConn, run: () => Promise<void>): Promise<void> {
