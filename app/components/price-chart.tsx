@@ -1,5 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
+import type { LongRange } from "../lib/chart-ranges.ts";
 import {
   applyChartColors,
   applyPriceDecimals,
@@ -27,6 +28,10 @@ export type ChartAccess = {
 type Props = {
   store: TickerStore;
   timeframe: Timeframe;
+  /** A range longer than the live day, fetched once and kept live; null draws the live day. */
+  range?: LongRange | null;
+  /** Loads the code that draws a long range (the caller's dynamic import, like `studies`). */
+  loadRange?: () => Promise<typeof import("../lib/range-sync.ts")>;
   /**
    * Drawn over the chart once it exists. The caller loads it (lazily): a dynamic import from
    * this chunk would cost the page's first load a chunk of shared code of its own.
@@ -38,7 +43,8 @@ type Props = {
  * The price chart. It is created once; live data reaches it through a store subscription and
  * `series.update`, never through React state.
  */
-export default function PriceChart({ store, timeframe, studies = null }: Props) {
+export default function PriceChart(props: Props) {
+  const { store, timeframe, range = null, loadRange, studies = null } = props;
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<ChartHandles | null>(null);
   const sync = useRef<ChartSync | null>(null);
@@ -68,6 +74,21 @@ export default function PriceChart({ store, timeframe, studies = null }: Props) 
     const handles = chart.current;
     if (!handles) return;
     applyChartColors(handles, chartColors(scheme));
+    const target = container.current;
+    if (range && loadRange && target) {
+      // Long ranges are a chunk of their own, loaded when one is first chosen.
+      let stop: (() => void) | null = null;
+      let gone = false;
+      // A chunk that fails to load is reported by the browser, and the chart stays empty.
+      void loadRange().then((m) => {
+        if (!gone) stop = m.showRange(handles, target, store, range);
+      });
+      shown.current = null;
+      return () => {
+        gone = true;
+        stop?.();
+      };
+    }
     const current = new ChartSync(handles, timeframe);
     sync.current = current;
     // Only a new timeframe moves the view; a new colour scheme keeps the user's scroll and zoom.
@@ -79,7 +100,7 @@ export default function PriceChart({ store, timeframe, studies = null }: Props) 
       current.dispose();
       if (sync.current === current) sync.current = null;
     };
-  }, [store, timeframe, scheme]);
+  }, [store, timeframe, scheme, range, loadRange]);
 
   const attach = useCallback((layer: ChartLayer) => {
     const handles = chart.current;
