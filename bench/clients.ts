@@ -14,6 +14,7 @@ import { HEALTH_COUNTERS, WINDOW_COUNTERS, zeroed } from "./counts.ts";
 import { Histogram, type SparseHistogram } from "./histogram.ts";
 import { serve } from "./ipc.ts";
 import { exitWithParent } from "./proc.ts";
+import { ReconnectingClients, type StormCounts } from "./reconnect.ts";
 
 export type ClientCommands = {
   /** Opens these sockets at once; replies when each is open or has failed. */
@@ -25,6 +26,13 @@ export type ClientCommands = {
   quiet: { request: Record<string, never>; reply: number };
   /** Closes every socket: how many were open, and how many the server closed in answer. */
   close: { request: Record<string, never>; reply: { closed: number; clean: number } };
+  /** Reconnecting sockets (`reconnect.ts`): held until each has a snapshot. */
+  hold: { request: { urls: string[]; timeoutMs: number }; reply: { held: number; failed: number } };
+  /** The server goes down at `at`: time-to-snapshot counts from there. */
+  arm: { request: { at: number }; reply: null };
+  storm: { request: { times: boolean }; reply: StormCounts };
+  /** Ends every reconnecting socket; replies how many there were. */
+  release: { request: Record<string, never>; reply: number };
 };
 
 export type ClientCounts = {
@@ -216,6 +224,8 @@ async function closeAll(): Promise<{ closed: number; clean: number }> {
 
 const CLOSE_WAIT_MS = 500;
 
+const reconnecting = new ReconnectingClients();
+
 exitWithParent();
 serve((req) => {
   switch (req.command) {
@@ -239,6 +249,15 @@ serve((req) => {
       return Date.now() - lastArrival;
     case "close":
       return closeAll();
+    case "hold":
+      return reconnecting.hold(req.urls as string[], req.timeoutMs as number);
+    case "arm":
+      reconnecting.arm(req.at as number);
+      return null;
+    case "storm":
+      return reconnecting.report(req.times === true);
+    case "release":
+      return reconnecting.close();
     default:
       throw new Error(`unknown command ${req.command}`);
   }

@@ -8,6 +8,7 @@ import { HEALTH_COUNTERS, WINDOW_COUNTERS, zeroed } from "./counts.ts";
 import { Histogram } from "./histogram.ts";
 import { Rpc } from "./ipc.ts";
 import { forkModule } from "./proc.ts";
+import { mergeStorm, type StormCounts } from "./reconnect.ts";
 
 export type FleetTotals = Omit<ClientCounts, "delays" | "cpu"> & {
   delays: Histogram;
@@ -90,6 +91,44 @@ export class Fleet {
       closed: replies.reduce((n, r) => n + r.closed, 0),
       clean: replies.reduce((n, r) => n + r.clean, 0),
     };
+  }
+
+  /** Reconnecting sockets (`reconnect.ts`), `batch` at a time, each held until its snapshot. */
+  async hold(
+    urls: readonly string[],
+    batch: number,
+    deadline = Number.POSITIVE_INFINITY,
+  ): Promise<{ held: number; failed: number }> {
+    const total = { held: 0, failed: 0 };
+    for (let from = 0; from < urls.length && Date.now() < deadline; from += batch) {
+      const slice = urls.slice(from, from + batch);
+      const replies = await Promise.all(
+        this.procs.map((p, i) => {
+          const share = slice.filter((_, k) => k % this.procs.length === i);
+          return p.call("hold", { urls: share, timeoutMs: 30_000 }, 60_000);
+        }),
+      );
+      for (const r of replies) {
+        total.held += r.held;
+        total.failed += r.failed;
+      }
+    }
+    return total;
+  }
+
+  async arm(at: number): Promise<void> {
+    await Promise.all(this.procs.map((p) => p.call("arm", { at })));
+  }
+
+  /** The storm's counts over every process; `times` merged and sorted only when asked for. */
+  async storm(times: boolean): Promise<StormCounts> {
+    const parts = await Promise.all(this.procs.map((p) => p.call("storm", { times }, 60_000)));
+    return mergeStorm(parts);
+  }
+
+  async release(): Promise<number> {
+    const n = await Promise.all(this.procs.map((p) => p.call("release", {}, 30_000)));
+    return n.reduce((a, b) => a + b, 0);
   }
 
   /** Closing the IPC channel makes each process exit (`exitWithParent`). */

@@ -568,6 +568,7 @@ const SECTIONS = {
   server: ["<!-- bench:server:begin -->", "<!-- bench:server:end -->"],
   runners: ["<!-- bench:runners:begin -->", "<!-- bench:runners:end -->"],
   ui: ["<!-- bench:ui:begin -->", "<!-- bench:ui:end -->"],
+  storm: ["<!-- bench:storm:begin -->", "<!-- bench:storm:end -->"],
 } as const;
 
 const DOC_HEAD = `# Benchmarks

@@ -8,19 +8,16 @@ import type PartySocket from "partysocket";
 import { usePartySocket } from "partysocket/react";
 import { useEffect, useId, useRef, useState } from "react";
 import { removeSocket, setSocketState, updateSocketState } from "./connection-store.ts";
+import {
+  CONNECT_TIMEOUT_MS,
+  GROW_FACTOR,
+  MAX_DELAY_MS,
+  MIN_UPTIME_MS,
+  minDelay,
+} from "./reconnect-policy.ts";
 
-/**
- * Randomised once per page, so that a server restart does not bring every client back in the
- * same instant (partysocket's default is a fixed 3 s).
- */
-const MIN_RECONNECT_DELAY = 1000 + Math.random() * 2000;
-const MAX_RECONNECT_DELAY = 15_000;
-/**
- * A room opening for the first time builds its history before it answers, and a page of 50
- * rows opens 50 of them on one server: giving up after partysocket's default 4 s only adds
- * the same work again.
- */
-const CONNECT_TIMEOUT = 10_000;
+/** Drawn once per page (`reconnect-policy.ts`). */
+const MIN_RECONNECT_DELAY = minDelay(Math.random());
 
 export type Refusal = { status: number; message: string };
 
@@ -63,8 +60,10 @@ export function useRoomSocket(options: Options): PartySocket {
     // Same origin: the scheme follows the page, whatever its host is called.
     protocol: location.protocol === "https:" ? "wss" : "ws",
     minReconnectionDelay: MIN_RECONNECT_DELAY,
-    maxReconnectionDelay: MAX_RECONNECT_DELAY,
-    connectionTimeout: CONNECT_TIMEOUT,
+    maxReconnectionDelay: MAX_DELAY_MS,
+    reconnectionDelayGrowFactor: GROW_FACTOR,
+    minUptime: MIN_UPTIME_MS,
+    connectionTimeout: CONNECT_TIMEOUT_MS,
     shouldReconnectOnClose: (event) => event.code !== finalClose,
     enabled: live,
     onOpen() {
