@@ -1,16 +1,18 @@
-import { lazy, Suspense } from "react";
+import { lazy, type ReactNode, Suspense } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 import { useStore } from "zustand";
-import { type TimeframeId, timeframeById } from "../lib/timeframes.ts";
+import { longRange, RANGE_BUTTONS } from "../lib/chart-ranges.ts";
+import { TIMEFRAMES, timeframeById } from "../lib/timeframes.ts";
 import { useDocumentTitle } from "../lib/use-document-title.ts";
 import { useTickerRoom } from "../lib/use-ticker-room.ts";
 import { ChartBoundary } from "./chart-boundary.tsx";
 import { ChartSkeleton } from "./chart-skeleton.tsx";
 import { CopyLinkButton } from "./copy-link-button.tsx";
 import { ErrorPanel } from "./error-panel.tsx";
+import type { ChartAccess } from "./price-chart.tsx";
 import { QuoteHeader } from "./quote-header.tsx";
+import { SegmentedBar } from "./segmented-bar.tsx";
 import { StudyMenu } from "./study-menu.tsx";
-import { TimeframeBar } from "./timeframe-bar.tsx";
 
 // The chart library is the largest dependency: it loads while the socket connects.
 const PriceChart = lazy(() => import("./price-chart.tsx"));
@@ -19,25 +21,31 @@ const PriceChart = lazy(() => import("./price-chart.tsx"));
 const ChartStudies = lazy(() => import("./chart-studies.tsx"));
 const IndicatorPicker = lazy(() => import("./indicator-picker.tsx"));
 const ComparePicker = lazy(() => import("./compare-picker.tsx"));
+// Long ranges load their drawing code when one is first chosen.
+const loadRange = () => import("../lib/range-sync.ts");
 
 type Props = {
   symbol: string;
   /** Inside another page (a watchlist): a second-level heading, a link to the symbol's own
    * page instead of a copy button, the tab title left to the page, and no indicators. */
   embedded?: boolean;
+  /** Drawn over the chart where no indicators are (a list's shared drawings); loaded lazily. */
+  layer?: ((chart: ChartAccess) => ReactNode) | null;
 };
 
 /** Entries of a comma-separated URL value, for the count on a button: the picker checks them. */
 const listed = (value: string) => (value === "" ? 0 : value.split(",").length);
 
 /** One symbol: its live quote, its chart, and the one full-mode socket that feeds both. */
-export function TickerView({ symbol, embedded = false }: Props) {
+export function TickerView({ symbol, embedded = false, layer = null }: Props) {
   const store = useTickerRoom(symbol, "full");
   const phase = useStore(store, (s) => s.phase);
   const error = useStore(store, (s) => s.error);
   const [params] = useSearchParams();
   const [location, navigate] = useLocation();
   const timeframe = timeframeById(params.get("tf"));
+  // A range longer than the live day replaces the timeframe: it comes in the interval that suits it.
+  const range = longRange(params.get("range"));
   const indicators = embedded ? "" : (params.get("ind") ?? "");
   const compare = embedded ? "" : (params.get("cmp") ?? "");
   useDocumentTitle(store, !embedded);
@@ -48,10 +56,12 @@ export function TickerView({ symbol, embedded = false }: Props) {
 
   // Replaced, not pushed: the back button leaves the page rather than undoing each choice.
   // Commas stay as they are, so that a shared link reads `?ind=sma20,rsi14`.
-  const setParam = (name: string, value: string) => {
+  // `clear` goes at the same time: a timeframe chosen ends a long range.
+  const setParam = (name: string, value: string, clear = "") => {
     const next = new URLSearchParams(params);
     if (value === "") next.delete(name);
     else next.set(name, value);
+    next.delete(clear);
     const query = next.toString().replaceAll("%2C", ",");
     navigate(`${location}${query ? `?${query}` : ""}`, { replace: true });
   };
@@ -61,8 +71,19 @@ export function TickerView({ symbol, embedded = false }: Props) {
       <QuoteHeader store={store} symbol={symbol} level={embedded ? 2 : 1} />
       <div className="chart-toolbar">
         <div style={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 8 }}>
-          <TimeframeBar value={timeframe.id} onChange={(id: TimeframeId) => setParam("tf", id)} />
-          {embedded ? null : (
+          <SegmentedBar
+            legend="Range"
+            options={RANGE_BUTTONS}
+            value={range ?? "1d"}
+            onChange={(id) => setParam("range", id)}
+          />
+          <SegmentedBar
+            legend="Timeframe"
+            options={TIMEFRAMES}
+            value={range ? null : timeframe.id}
+            onChange={(id) => setParam("tf", id, "range")}
+          />
+          {embedded || range ? null : (
             <>
               <StudyMenu label="Indicators" count={listed(indicators)}>
                 {(panel) => (
@@ -99,9 +120,11 @@ export function TickerView({ symbol, embedded = false }: Props) {
           <PriceChart
             store={store}
             timeframe={timeframe}
+            range={range}
+            loadRange={loadRange}
             studies={
-              indicators === "" && compare === ""
-                ? null
+              range || (indicators === "" && compare === "")
+                ? layer
                 : (chart) => (
                     <Suspense fallback={null}>
                       <ChartStudies

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "wouter";
 import { useStore } from "zustand";
 import { isWatchlistId } from "../../party/protocol/index.ts";
@@ -15,6 +15,7 @@ import { parseSort, type Sort, writeSort } from "../lib/watchlist-sort.ts";
 import { canEdit } from "../lib/watchlist-state.ts";
 import { AccessNotice } from "./access-notice.tsx";
 import { AddSymbolForm } from "./add-symbol-form.tsx";
+import { AlertToasts } from "./alert-toasts.tsx";
 import { CopyLinkButton } from "./copy-link-button.tsx";
 import { EditNotice } from "./edit-notice.tsx";
 import { ErrorPanel } from "./error-panel.tsx";
@@ -26,6 +27,11 @@ import { PresenceFaces } from "./presence-faces.tsx";
 import { TickerView } from "./ticker-view.tsx";
 import { WatchlistRows } from "./watchlist-rows.tsx";
 import { WatchlistSkeleton } from "./watchlist-skeleton.tsx";
+
+const ActivityPanel = lazy(() => import("./activity-panel.tsx"));
+const AlertDialog = lazy(() => import("./alert-dialog.tsx"));
+// Shared drawings and crosshairs load with the list's chart, never on a symbol's own page.
+const ChartCollab = lazy(() => import("./chart-collab.tsx"));
 
 /** Where the chart moves below the list (styles.css says the same). */
 const PHONE = "(max-width: 720px)";
@@ -64,6 +70,9 @@ function WatchlistScreen({ id }: { id: string }) {
   const you = useStore(store, (s) => s.you);
   const listed = useStore(store, (s) => s.users);
   const count = useStore(store, (s) => s.count);
+  const alerts = useStore(store, (s) => s.alerts);
+  /** The symbol whose alert dialog is open. */
+  const [alerting, setAlerting] = useState<string | null>(null);
 
   // The room lists at most 50 people; one who came later still sees their own face.
   const users = useMemo(
@@ -229,6 +238,9 @@ function WatchlistScreen({ id }: { id: string }) {
               onAct={act}
               onMove={(symbol, index) => room.edit({ type: "move", symbol, index })}
               onRemove={(symbol) => room.edit({ type: "remove", symbol })}
+              alerts={alerts}
+              onSetAlert={setAlerting}
+              onRemoveAlert={room.unalert}
             />
           ) : (
             <div className="wl-empty">
@@ -243,6 +255,9 @@ function WatchlistScreen({ id }: { id: string }) {
             </div>
           )}
           <PeopleList users={users} count={count} you={you.id} />
+          <Suspense fallback={null}>
+            <ActivityPanel store={store} />
+          </Suspense>
           {confirmedEditor && key ? (
             <ManageList
               listName={view.name}
@@ -266,7 +281,16 @@ function WatchlistScreen({ id }: { id: string }) {
             </p>
           ) : null}
           {current ? (
-            <TickerView key={current} symbol={current} embedded />
+            <TickerView
+              key={current}
+              symbol={current}
+              embedded
+              layer={(chart) => (
+                <Suspense fallback={null}>
+                  <ChartCollab {...chart} symbol={current} room={room} editable={editor} />
+                </Suspense>
+              )}
+            />
           ) : (
             <div className="chart-frame wl-chart-empty">
               <p>Charts show here once the list has a symbol.</p>
@@ -274,6 +298,17 @@ function WatchlistScreen({ id }: { id: string }) {
           )}
         </section>
       </div>
+      <AlertToasts store={store} />
+      {alerting !== null && editor && symbols.includes(alerting) ? (
+        <Suspense fallback={null}>
+          <AlertDialog
+            symbol={alerting}
+            alerts={alerts}
+            onSet={(when, value) => room.alert(alerting, when, value)}
+            onClose={() => setAlerting(null)}
+          />
+        </Suspense>
+      ) : null}
       {dialog}
     </article>
   );

@@ -1,5 +1,5 @@
 import { type DragEvent, type FocusEvent, type KeyboardEvent, memo, useRef } from "react";
-import type { Quote } from "../../party/protocol/index.ts";
+import type { AlertView, Quote } from "../../party/protocol/index.ts";
 import {
   directionOf,
   formatChange,
@@ -7,6 +7,7 @@ import {
   formatRangeBound,
   formatVolume,
 } from "../lib/format.ts";
+import { hasFired } from "../lib/list-alerts.ts";
 import { figure, SESSION_LABEL, sessionOf } from "../lib/market-state.ts";
 import { useSymbolInfo } from "../lib/symbol-directory.ts";
 import type { TickerStore } from "../lib/ticker-store.ts";
@@ -16,6 +17,7 @@ import { useQuoteSummary } from "../lib/use-quote-summary.ts";
 import { useTickerRoom } from "../lib/use-ticker-room.ts";
 import { ChangeText } from "./change-text.tsx";
 import { RangeFigure } from "./range-figure.tsx";
+import { SetAlertCell } from "./row-alerts.tsx";
 import { Sparkline } from "./sparkline.tsx";
 
 export type RowActions = {
@@ -27,6 +29,9 @@ export type RowActions = {
   dragOver(event: DragEvent, index: number): void;
   drop(event: DragEvent, index: number): void;
   dragEnd(): void;
+  /** Opens the dialog that sets an alert on the symbol (editors). */
+  setAlert(symbol: string): void;
+  removeAlert(alertId: string): void;
 };
 
 type Props = {
@@ -40,6 +45,8 @@ type Props = {
   reorderable: boolean;
   /** Where a dragged row would land, drawn as a line on this row. */
   drop: "before" | "after" | undefined;
+  /** The list's alerts on this symbol. */
+  alerts: readonly AlertView[];
   actions: RowActions;
 };
 
@@ -51,7 +58,7 @@ type Props = {
  * symbol's button covers the whole row, so a click anywhere on it opens the chart.
  */
 export const WatchlistRow = memo(function WatchlistRow(props: Props) {
-  const { symbol, index, selected, editable, reorderable, drop, actions } = props;
+  const { symbol, index, selected, editable, reorderable, drop, alerts, actions } = props;
   const store = useTickerRoom(symbol, "quote");
   const info = useSymbolInfo(symbol);
   const row = useRef<HTMLTableRowElement>(null);
@@ -64,6 +71,7 @@ export const WatchlistRow = memo(function WatchlistRow(props: Props) {
       data-symbol={symbol}
       data-selected={selected || undefined}
       data-drop={drop}
+      data-fired={hasFired(alerts) || undefined}
       draggable={reorderable}
       onDragStart={reorderable ? (event) => actions.dragStart(event, symbol) : undefined}
       onDragOver={reorderable ? (event) => actions.dragOver(event, index) : undefined}
@@ -107,6 +115,7 @@ export const WatchlistRow = memo(function WatchlistRow(props: Props) {
           <QuoteCells quote={null} decimals={0} />
         </>
       )}
+      {editable ? <SetAlertCell symbol={symbol} onSet={actions.setAlert} /> : null}
       {editable ? (
         <td className="wl-col-remove">
           <button

@@ -8,8 +8,11 @@ import {
   useRef,
   useState,
 } from "react";
+import type { AlertView } from "../../party/protocol/index.ts";
+import { alertsBySymbol } from "../lib/list-alerts.ts";
 import { useSortedSymbols } from "../lib/use-sorted-symbols.ts";
 import type { Sort } from "../lib/watchlist-sort.ts";
+import { RowAlerts } from "./row-alerts.tsx";
 import { SortHeader } from "./sort-header.tsx";
 import { type RowActions, WatchlistRow } from "./watchlist-row.tsx";
 
@@ -24,6 +27,10 @@ type Props = {
   onAct(): void;
   onMove(symbol: string, index: number): void;
   onRemove(symbol: string): void;
+  /** The list's alerts, and what editors do with them. */
+  alerts: readonly AlertView[];
+  onSetAlert(symbol: string): void;
+  onRemoveAlert(alertId: string): void;
 };
 
 /** Keys that only move focus around are not acting on the list. */
@@ -137,12 +144,15 @@ export function WatchlistRows(props: Props) {
         setDragging(null);
         setOver(null);
       },
+      setAlert: (symbol) => latest.current.onSetAlert(symbol),
+      removeAlert: (alertId) => latest.current.onRemoveAlert(alertId),
     }),
     [],
   );
 
   // Positions in the shared order, which drops and moves are about, wherever a row is shown.
   const positions = useMemo(() => new Map(symbols.map((s, i) => [s, i])), [symbols]);
+  const alertsOf = useMemo(() => alertsBySymbol(props.alerts), [props.alerts]);
   const from = dragging === null ? -1 : (positions.get(dragging) ?? -1);
   const header = (key: Sort["key"], className: string) => (
     <SortHeader
@@ -190,6 +200,11 @@ export function WatchlistRows(props: Props) {
               {header("range52", "wl-col-52")}
               {header("session", "wl-col-session")}
               {editable ? (
+                <th scope="col" className="wl-col-alert">
+                  <span className="visually-hidden">Alerts</span>
+                </th>
+              ) : null}
+              {editable ? (
                 <th scope="col" className="wl-col-remove">
                   <span className="visually-hidden">Remove</span>
                 </th>
@@ -203,9 +218,10 @@ export function WatchlistRows(props: Props) {
               if (!list.current?.contains(event.relatedTarget)) focused.current = null;
             }}
           >
-            {shown.map((symbol) => {
+            {shown.flatMap((symbol) => {
               const index = positions.get(symbol) ?? 0;
-              return (
+              const alerts = alertsOf(symbol);
+              return [
                 <WatchlistRow
                   key={symbol}
                   symbol={symbol}
@@ -220,9 +236,20 @@ export function WatchlistRows(props: Props) {
                         : "before"
                       : undefined
                   }
+                  alerts={alerts}
                   actions={actions}
-                />
-              );
+                />,
+                alerts.length > 0 ? (
+                  <RowAlerts
+                    key={`${symbol} alerts`}
+                    symbol={symbol}
+                    alerts={alerts}
+                    columns={editable ? SPANNED + 2 : SPANNED}
+                    editable={editable}
+                    onRemove={actions.removeAlert}
+                  />
+                ) : null,
+              ];
             })}
           </tbody>
         </table>
@@ -230,6 +257,12 @@ export function WatchlistRows(props: Props) {
     </>
   );
 }
+
+/**
+ * The cells a row's alerts line spans: those a phone shows (symbol, line, last, change in
+ * percent, and an editor's two). Spanning a hidden column would add an empty one to the table.
+ */
+const SPANNED = 4;
 
 function focusRow(list: HTMLElement | null, symbol: string | undefined, stay = false): void {
   if (symbol === undefined) return;

@@ -1,40 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { LIMITS, type WatchlistClientMessage } from "../../party/protocol/index.ts";
-import { ANSWER_MS, type Clock, FramePacer, PACE } from "./frame-pacer.ts";
-
-/** A clock the test moves by hand; timers run when their time comes. */
-function manualClock() {
-  let now = 0;
-  let timers: { at: number; run: () => void; id: number }[] = [];
-  let ids = 0;
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      const id = ++ids;
-      timers.push({ at: now + ms, run, id });
-      return id;
-    },
-    clearTimeout: (id) => {
-      timers = timers.filter((t) => t.id !== id);
-    },
-  };
-  const advance = (ms: number) => {
-    const end = now + ms;
-    for (;;) {
-      const next = timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!next) break;
-      timers = timers.filter((t) => t !== next);
-      now = next.at;
-      next.run();
-    }
-    now = end;
-  };
-  return { clock, advance, now: () => now };
-}
+import { manualClock } from "../../tests/helpers/manual-clock.ts";
+import { ANSWER_MS, FramePacer, type OutgoingFrame, PACE } from "./frame-pacer.ts";
 
 function setup() {
   const time = manualClock();
-  const sent: { at: number; message: WatchlistClientMessage }[] = [];
+  const sent: { at: number; message: OutgoingFrame }[] = [];
   const pacer = new FramePacer((message) => sent.push({ at: time.now(), message }), time.clock);
   return { pacer, sent, ...time };
 }
@@ -123,6 +94,21 @@ describe("FramePacer", () => {
     advance(1000);
     expect(sent.at(-1)?.message).toEqual({ type: "focus", symbol: null });
     expect(sent).toHaveLength(PACE.burst + 1);
+  });
+
+  it("keeps one crosshair waiting, the latest, without holding up the edits behind it", () => {
+    const { pacer, sent, advance } = setup();
+    for (let i = 0; i < PACE.burst; i++) pacer.push({ type: "add", symbol: `S${i}`, ref: `a${i}` });
+    for (let t = 0; t < 20; t++)
+      pacer.push({ type: "crosshair", symbol: "AAPL", time: t, price: 1 });
+    pacer.push({ type: "remove", symbol: "S0", ref: "r" });
+    pacer.push({ type: "crosshair", symbol: null });
+    expect(pacer.waiting).toEqual([
+      { type: "crosshair", symbol: null },
+      { type: "remove", symbol: "S0", ref: "r" },
+    ]);
+    advance(1000);
+    expect(sent).toHaveLength(PACE.burst + 2);
   });
 
   it("does not wait for ever on an answer that never comes", () => {

@@ -5,6 +5,15 @@
  * room has not answered and one waiting behind it, which always carries the latest target.
  */
 import { LIMITS, type WatchlistClientMessage } from "../../party/protocol/index.ts";
+import type { DrawingFrame } from "./collab-drawings.ts";
+
+/** A crosshair as it goes out: where the pointer is on a chart, or that it left. */
+export type CrosshairSent =
+  | { type: "crosshair"; symbol: string; time: number; price: number }
+  | { type: "crosshair"; symbol: null };
+
+/** Every frame a watchlist page sends, as the wire has it. */
+export type OutgoingFrame = WatchlistClientMessage | DrawingFrame | CrosshairSent;
 
 /** Half the room's average and a quarter of its burst: room to spare for another tab. */
 export const PACE = {
@@ -21,14 +30,14 @@ export type Clock = {
   clearTimeout(timer: unknown): void;
 };
 
-const systemClock: Clock = {
+export const systemClock: Clock = {
   now: () => performance.now(),
   setTimeout: (run, ms) => setTimeout(run, ms),
   clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
 };
 
 export class FramePacer {
-  private queue: WatchlistClientMessage[] = [];
+  private queue: OutgoingFrame[] = [];
   /** Symbol → the `ref` of its move that the room has not answered yet, and when it left. */
   private readonly moving = new Map<string, { ref: string; at: number }>();
   private tokens: number = PACE.burst;
@@ -36,7 +45,7 @@ export class FramePacer {
   private timer: unknown = null;
 
   constructor(
-    private readonly send: (message: WatchlistClientMessage) => void,
+    private readonly send: (message: OutgoingFrame) => void,
     private readonly clock: Clock = systemClock,
   ) {
     this.filledAt = clock.now();
@@ -46,7 +55,7 @@ export class FramePacer {
    * Queues a frame and sends what the pace allows. Returns the `ref` of a queued move that this
    * one replaced: it will never be sent, and its optimistic edit should be withdrawn.
    */
-  push(message: WatchlistClientMessage): string | null {
+  push(message: OutgoingFrame): string | null {
     let replaced: string | null = null;
     if (message.type === "move") {
       // Only the last edit in the queue may be replaced: moves of one symbol on either side of
@@ -59,9 +68,9 @@ export class FramePacer {
       } else {
         this.queue.push(message);
       }
-    } else if (message.type === "focus") {
-      // Only where this person looks now matters.
-      const at = this.queue.findIndex((m) => m.type === "focus");
+    } else if (message.type === "focus" || message.type === "crosshair") {
+      // Only where this person looks (and points) now matters.
+      const at = this.queue.findIndex((m) => m.type === message.type);
       if (at >= 0) this.queue[at] = message;
       else this.queue.push(message);
     } else {
@@ -90,13 +99,14 @@ export class FramePacer {
   }
 
   /** Frames waiting to leave, oldest first (for tests and diagnostics). */
-  get waiting(): readonly WatchlistClientMessage[] {
+  get waiting(): readonly OutgoingFrame[] {
     return this.queue;
   }
 
   private lastEditAt(): number {
     for (let i = this.queue.length - 1; i >= 0; i--) {
-      if (this.queue[i]?.type !== "focus") return i;
+      const type = this.queue[i]?.type;
+      if (type !== "focus" && type !== "crosshair") return i;
     }
     return -1;
   }

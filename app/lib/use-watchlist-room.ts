@@ -9,11 +9,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useStore } from "zustand";
 import {
+  type AlertWhen,
   CLOSE_DELETED,
-  type WatchlistClientMessage,
+  type CrosshairAt,
+  type DrawingMove,
   type WatchlistEdit,
 } from "../../party/protocol/index.ts";
-import { FramePacer } from "./frame-pacer.ts";
+import { CrosshairSender } from "./collab-crosshairs.ts";
+import { type DrawingChange, drawingFrame, type NewDrawing, pendingId } from "./collab-drawings.ts";
+import { FramePacer, type OutgoingFrame, systemClock } from "./frame-pacer.ts";
 import { dropKey, forgetList, rememberList } from "./saved-lists.ts";
 import { checkRefusal, useRoomSocket } from "./use-room-socket.ts";
 import { unsettled } from "./watchlist-state.ts";
@@ -37,6 +41,15 @@ export type WatchlistRoom = {
   focus(symbol: string | null): void;
   /** Replaces the edit key; resolves once this browser holds the new one. */
   rotate(): Promise<void>;
+  /** Adds, moves or deletes a drawing: shown at once, settled by the room. */
+  draw(drawing: NewDrawing): void;
+  redraw(drawingId: string, move: DrawingMove): void;
+  undraw(drawingId: string): void;
+  /** Where this person's pointer is on a chart, or null once it left: paced and coalesced. */
+  crosshair(at: CrosshairAt | null): void;
+  /** Sets a shared alert; false when not connected, and nothing was sent. */
+  alert(symbol: string, when: AlertWhen, value: number): boolean;
+  unalert(alertId: string): boolean;
 };
 
 let refs = 0;
@@ -78,6 +91,17 @@ export function useWatchlistRoom({ id, initialKey, name, enabled }: Options): Wa
       }),
   );
 
+  const [pointer] = useState(
+    () =>
+      new CrosshairSender(
+        (at) =>
+          sendRef.current(
+            at === null ? { type: "crosshair", symbol: null } : { type: "crosshair", ...at },
+          ),
+        systemClock,
+      ),
+  );
+
   const sync = () => {
     synced.current = true;
     for (const edit of unsettled(store.getState())) {
@@ -90,6 +114,8 @@ export function useWatchlistRoom({ id, initialKey, name, enabled }: Options): Wa
   const closed = () => {
     synced.current = false;
     pacer.clear();
+    pointer.reset();
+    store.connectionLost();
     rotation.current?.reject(new Error("the connection dropped; try again once it is back"));
     rotation.current = null;
   };
@@ -166,9 +192,15 @@ export function useWatchlistRoom({ id, initialKey, name, enabled }: Options): Wa
     };
   }, [enabled, id, store]);
 
-  useEffect(() => () => pacer.clear(), [pacer]);
+  useEffect(
+    () => () => {
+      pacer.clear();
+      pointer.reset();
+    },
+    [pacer, pointer],
+  );
 
-  const send = (message: WatchlistClientMessage) => {
+  const send = (message: OutgoingFrame) => {
     if (!synced.current) return;
     const replaced = pacer.push(message);
     if (replaced !== null) store.withdraw(replaced);
@@ -206,5 +238,48 @@ export function useWatchlistRoom({ id, initialKey, name, enabled }: Options): Wa
     [store],
   );
 
-  return useMemo(() => ({ store, key, edit, focus, rotate }), [store, key, edit, focus, rotate]);
+  const changeDrawing = useCallback(
+    (change: DrawingChange) => {
+      // A drawing the room has not acknowledged has no id there yet; nor is one sent unsynced.
+      if (!synced.current || ("drawingId" in change && change.drawingId.startsWith(pendingId(""))))
+        return;
+      store.proposeDrawing(change);
+      sendRef.current(drawingFrame(change));
+    },
+    [store],
+  );
+  const draw = useCallback(
+    (drawing: NewDrawing) => changeDrawing({ type: "draw", ref: nextRef(), drawing }),
+    [changeDrawing],
+  );
+  const redraw = useCallback(
+    (drawingId: string, move: DrawingMove) =>
+      changeDrawing({ type: "redraw", ref: nextRef(), drawingId, move }),
+    [changeDrawing],
+  );
+  const undraw = useCallback(
+    (drawingId: string) => changeDrawing({ type: "undraw", ref: nextRef(), drawingId }),
+    [changeDrawing],
+  );
+  const crosshair = useCallback(
+    (at: CrosshairAt | null) => (at === null ? pointer.leave() : pointer.move(at)),
+    [pointer],
+  );
+
+  // Not intents: an alert is sent once, while connected, and shows when the room's state has it.
+  const alert = useCallback((symbol: string, when: AlertWhen, value: number) => {
+    if (!synced.current) return false;
+    sendRef.current({ type: "alert", symbol, when, value, ref: nextRef() });
+    return true;
+  }, []);
+  const unalert = useCallback((alertId: string) => {
+    if (!synced.current) return false;
+    sendRef.current({ type: "unalert", alertId, ref: nextRef() });
+    return true;
+  }, []);
+
+  return useMemo(
+    () => ({ store, key, edit, focus, rotate, draw, redraw, undraw, crosshair, alert, unalert }),
+    [store, key, edit, focus, rotate, draw, redraw, undraw, crosshair, alert, unalert],
+  );
 }

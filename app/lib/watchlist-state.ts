@@ -9,6 +9,8 @@
  * a `state`, or refused, which rolls it back and says why.
  */
 import {
+  type ActivityEvent,
+  type AlertView,
   applyEdit,
   PROTOCOL_VERSION,
   type PresenceUser,
@@ -18,6 +20,24 @@ import {
   type WatchlistServerMessage,
   type WatchlistView,
 } from "../../party/protocol/index.ts";
+import {
+  applyCrosshairs,
+  type CrosshairsState,
+  keepPresent,
+  noCrosshairs,
+} from "./collab-crosshairs.ts";
+import {
+  ackDrawing,
+  type DrawingChange,
+  type DrawingsState,
+  dropPendingDrawings,
+  noDrawings,
+  proposeDrawing,
+  receiveDrawings,
+  refuseDrawing,
+} from "./collab-drawings.ts";
+import { mergeEvents } from "./list-activity.ts";
+import { type Firing, rememberFiring } from "./list-alerts.ts";
 import { readFrame, type UnknownVersion, unknownVersion } from "./read-frame.ts";
 
 /** An edit as sent: every one carries a `ref`, which the server echoes to settle it. */
@@ -59,6 +79,16 @@ export type WatchlistState = {
   demoted: Demotion | null;
   /** The last refusal, for the alert; `seq` tells two refusals with the same text apart. */
   notice: { seq: number; text: string } | null;
+  /** The drawings on the list's charts, this person's changes laid over them. */
+  drawings: DrawingsState;
+  /** Where other people's pointers are on the list's charts. */
+  crosshairs: CrosshairsState;
+  /** The list's alerts, as the last `state` had them. */
+  alerts: readonly AlertView[];
+  /** The list's last events, oldest first. */
+  activity: readonly ActivityEvent[];
+  /** The firings heard while this page was open, for its toasts. */
+  firings: readonly Firing[];
 };
 
 export function initialWatchlistState(): WatchlistState {
@@ -75,7 +105,25 @@ export function initialWatchlistState(): WatchlistState {
     wasEditor: false,
     demoted: null,
     notice: null,
+    drawings: noDrawings,
+    crosshairs: noCrosshairs,
+    alerts: [],
+    activity: [],
+    firings: [],
   };
+}
+
+/** A change to a drawing, shown at once; it is sent with the same `ref`. */
+export function proposeDrawingChange(state: WatchlistState, change: DrawingChange): WatchlistState {
+  return { ...state, drawings: proposeDrawing(state.drawings, change, state.you) };
+}
+
+/** The socket closed: unanswered drawing changes are taken back, crosshairs forgotten. */
+export function connectionLost(state: WatchlistState): WatchlistState {
+  const drawings = dropPendingDrawings(state.drawings, state.you);
+  return drawings === state.drawings && state.crosshairs.size === 0
+    ? state
+    : { ...state, drawings, crosshairs: noCrosshairs };
 }
 
 /**
@@ -166,11 +214,18 @@ export function applyServerFrame(
         // A viewer's state while the key is checked is the one every connection starts with.
         authing: state.authing && !editor,
         wasEditor: state.wasEditor || editor,
+        drawings: receiveDrawings(state.drawings, frame.drawings ?? [], frame.you),
+        alerts: frame.alerts ?? state.alerts,
       });
       // An editor made a viewer without asking: another editor changed the edit link.
       return !editor && !state.authing && state.role === "editor" ? demote(next, "changed") : next;
     }
     case "ack": {
+      if (frame.ref !== undefined && !("editKey" in frame)) {
+        const id = "drawingId" in frame ? frame.drawingId : undefined;
+        const drawings = ackDrawing(state.drawings, frame.ref, id, state.you);
+        if (drawings !== state.drawings) return { ...state, drawings };
+      }
       const version = state.server?.version ?? 0;
       const pending = state.pending.map((p) =>
         p.edit.ref === frame.ref ? { ...p, ackedAt: frame.version } : p,
@@ -181,6 +236,12 @@ export function applyServerFrame(
       // Nothing but the `auth` frame is sent while it is checked: a refusal is its answer.
       if (state.authing && frame.ref === undefined) {
         return demote(state, state.wasEditor ? "changed" : "refused");
+      }
+      const undrawn =
+        frame.ref === undefined ? null : refuseDrawing(state.drawings, frame.ref, state.you);
+      if (undrawn !== null) {
+        const text = refusalText(undefined, frame.message);
+        return { ...state, drawings: undrawn, notice: { seq: (state.notice?.seq ?? 0) + 1, text } };
       }
       const refused = state.pending.find((p) => p.edit.ref === frame.ref);
       // A refusal of an edit already given up (rolled back with a demotion) says nothing new.
@@ -195,7 +256,20 @@ export function applyServerFrame(
         ...state,
         users: frame.users,
         count: Math.max(frame.users.length, frame.count ?? 0),
+        crosshairs: keepPresent(
+          state.crosshairs,
+          frame.users,
+          Math.max(frame.users.length, frame.count ?? 0),
+        ),
       };
+    case "crosshairs":
+      return { ...state, crosshairs: applyCrosshairs(state.crosshairs, frame.crosshairs) };
+    case "fired":
+      return { ...state, firings: rememberFiring(state.firings, frame, state.alerts) };
+    case "activity":
+      return { ...state, activity: mergeEvents([], frame.events) };
+    case "event":
+      return { ...state, activity: mergeEvents(state.activity, [frame.event]) };
     case "deleted":
       return markDeleted(state);
     default:
@@ -265,6 +339,14 @@ export function parseWatchlistFrame(text: string): WatchlistServerMessage | Unkn
         );
       case "deleted":
         return true;
+      case "crosshairs":
+        return Array.isArray(f.crosshairs);
+      case "fired":
+        return typeof f.alertId === "string" && typeof f.symbol === "string";
+      case "activity":
+        return Array.isArray(f.events);
+      case "event":
+        return typeof f.event === "object" && f.event !== null;
       case "error":
         return typeof f.message === "string";
       default:

@@ -7,13 +7,16 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { WatchlistServerMessage } from "../../party/protocol/index.ts";
 import { markOutdated } from "./app-version.ts";
+import type { DrawingChange } from "./collab-drawings.ts";
 import {
   applyServerFrame,
+  connectionLost,
   initialWatchlistState,
   markDeleted,
   markMissing,
   parseWatchlistFrame,
   propose,
+  proposeDrawingChange,
   type SentEdit,
   startAuth,
   type WatchlistState,
@@ -28,6 +31,8 @@ export type WatchlistStore = StoreApi<WatchlistState> & {
   startAuth(): void;
   markMissing(): void;
   markDeleted(): void;
+  proposeDrawing(change: DrawingChange): void;
+  connectionLost(): void;
 };
 
 function createWatchlistStore(): WatchlistStore {
@@ -52,6 +57,8 @@ function createWatchlistStore(): WatchlistStore {
     startAuth: () => update(startAuth(store.getState())),
     markMissing: () => update(markMissing(store.getState())),
     markDeleted: () => update(markDeleted(store.getState())),
+    proposeDrawing: (change) => update(proposeDrawingChange(store.getState(), change)),
+    connectionLost: () => update(connectionLost(store.getState())),
   };
 }
 

@@ -9,7 +9,9 @@ import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser.ts";
+import { pushRoom, until } from "../helpers/push-room.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
+import { WsClient } from "../helpers/ws-client.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -20,9 +22,13 @@ const AXE_SOURCE = readFileSync(
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const WAIT = 10_000;
 const SCHEMES = ["light", "dark"] as const;
+const TOKEN = "axe-push-token";
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startServer({ env: { INGEST_TOKEN: TOKEN } }),
+    launchBrowser(),
+  ]);
 });
 
 afterAll(async () => {
@@ -91,6 +97,23 @@ async function newList(symbols: string[]): Promise<{ id: string; editKey: string
   return { id, editKey };
 }
 
+/** Sets alerts on a list as its editor would, over the list's socket. */
+async function setAlerts(id: string, editKey: string, alerts: object[]): Promise<void> {
+  const client = await WsClient.connect(server.wsUrl(`/parties/watchlist/${id}?name=Grace`));
+  try {
+    await client.nextOf("state", WAIT);
+    client.send(JSON.stringify({ type: "auth", key: editKey }));
+    const editor = (d: unknown) => (d as { role?: string } | null)?.role === "editor";
+    await client.next(editor, WAIT, "the editor's state");
+    for (const [i, alert] of alerts.entries()) {
+      client.send(JSON.stringify({ type: "alert", ...alert, ref: `a${i}` }));
+      await client.next((d) => (d as { ref?: string })?.ref === `a${i}`, WAIT, "its ack");
+    }
+  } finally {
+    await client.close();
+  }
+}
+
 describe.each(SCHEMES)("in the %s theme", (scheme) => {
   it("the home page has no WCAG 2.1 AA violations", async () => {
     const page = await open(scheme);
@@ -126,5 +149,36 @@ describe.each(SCHEMES)("in the %s theme", (scheme) => {
     expect(await audit(page)).toEqual([]);
     await page.context().close();
     await other.context().close();
+  });
+
+  it("the watchlist page has no WCAG 2.1 AA violations with alerts, a fired one's toast, the activity and the alert dialog", async () => {
+    const symbol = scheme === "light" ? "AXEL" : "AXED";
+    const room = pushRoom(server, TOKEN, symbol);
+    await room.push(100);
+    const { id, editKey } = await newList(["AAPL", symbol]);
+    const page = await open(scheme, "Ada Lovelace");
+    await page.goto(`${server.url}/w/${id}#key=${editKey}`);
+    await page
+      .getByRole("button", { name: `Set an alert on ${symbol}` })
+      .waitFor({ timeout: WAIT });
+    await setAlerts(id, editKey, [
+      { symbol, when: "above", value: 110 },
+      { symbol, when: "change-below", value: -5 },
+      { symbol: "AAPL", when: "below", value: 1 },
+    ]);
+    await until("the alerts to be armed", async () => (await room.stats()).alertsArmed === 2);
+    await room.push(111);
+    await page.locator(".alert-toast").waitFor({ timeout: WAIT });
+    await page.locator(`tr[data-symbol="${symbol}"][data-fired]`).waitFor({ timeout: WAIT });
+    await page.getByText(`Grace’s alert on ${symbol} fired`).waitFor({ timeout: WAIT });
+    await pricesShown(page);
+    expect(await audit(page)).toEqual([]);
+
+    await page.getByRole("button", { name: "Set an alert on AAPL" }).click();
+    await page.getByRole("dialog", { name: "Set an alert on AAPL" }).waitFor({ timeout: WAIT });
+    await page.getByRole("button", { name: "Set alert" }).click();
+    await page.getByText("Enter a price.").waitFor({ timeout: WAIT });
+    expect(await audit(page)).toEqual([]);
+    await page.context().close();
   });
 });
