@@ -14,8 +14,9 @@ type Props = { store: TickerStore; symbol: string; level?: 1 | 2 };
 
 export function QuoteHeader({ store, symbol, level = 1 }: Props) {
   const Heading = level === 1 ? "h1" : "h2";
-  const info = useSymbolInfo(symbol);
   const hasQuote = useStore(store, (s) => s.quote !== null);
+  // The name waits for the first price: its directory is not on the way to the price on screen.
+  const info = useSymbolInfo(symbol, hasQuote);
   const extended = useStore(store, (s) => extendedHours(s.quote) !== null);
   return (
     <header className="quote-header">

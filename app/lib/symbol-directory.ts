@@ -46,7 +46,7 @@ export function useDirectory(wanted = true): SymbolDirectory | null {
   return directory;
 }
 
-/** The company or coin name for a symbol, when the directory knows it. */
-export function useSymbolInfo(symbol: string): SymbolInfo | null {
-  return useDirectory()?.bySymbol.get(symbol) ?? null;
+/** The company or coin name for a symbol, when the directory knows it; loads it when `wanted`. */
+export function useSymbolInfo(symbol: string, wanted = true): SymbolInfo | null {
+  return useDirectory(wanted)?.bySymbol.get(symbol) ?? null;
 }
