@@ -186,4 +186,31 @@ describe("a shared alert", () => {
     expect(back.all("fired")).toEqual([]);
     expect(await stats()).toMatchObject({ alertsArmed: 0, alertsPending: 0 });
   }, 120_000);
+
+  it("armed before a kill -9 stays armed, and fires once after the restart", async () => {
+    await push(100);
+    const { id, editKey } = await create([SYMBOL]);
+    const ann = await join(id, "Ann", editKey);
+    const reply = await ask(ann, { type: "alert", symbol: SYMBOL, when: "below", value: 90 });
+    expect(reply).toMatchObject({ type: "ack" });
+    const alertId = reply.alertId as string;
+    await until("the ticker room to hold the armed alert", async () => {
+      return (await stats()).alertsArmed === 1;
+    });
+
+    await server.kill9();
+    await server.restart();
+    // Nobody has the list open: the ticker room holds the armed alert on its own.
+    expect(await stats()).toMatchObject({ alertsArmed: 1 });
+    const ben = await join(id, "Ben");
+    await push(95);
+    await push(89);
+    const fired = await ben.nextOf("fired", WAIT);
+    expect(fired).toMatchObject({ alertId, symbol: SYMBOL, price: 89 });
+    await push(95);
+    await push(80);
+    await roundTrip(ben);
+    await until("the firing to be delivered", async () => (await stats()).alertsPending === 0);
+    expect(ben.all("fired").map((f) => f.alertId)).toEqual([alertId]);
+  }, 120_000);
 });
