@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, recordTraffic } from "../helpers/browser.ts";
+import { launchBrowser, recordTraffic, screenshotPath } from "../helpers/browser.ts";
 import { type PushRoom, pushRoom, until } from "../helpers/push-room.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
@@ -170,6 +170,7 @@ describe("a shared alert in the browser", () => {
         "assertive",
       );
     }
+    await ben.screenshot({ path: screenshotPath("screenshot-alerts.png") });
     // Only Ann asked for browser notifications.
     expect((await seen(ann)).notes).toEqual([
       `${SYMBOL} alert fired: ${SYMBOL} above 110.00: it traded at 111.00. Set by Ann.`,

@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../helpers/browser.ts";
+import { launchBrowser, screenshotPath } from "../helpers/browser.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -138,6 +138,7 @@ describe("shared drawings and crosshairs on a list's chart", () => {
     await ann.mouse.click(at.x, at.y);
     await ben.waitForFunction(someLevel, undefined, { timeout: WAIT });
     const stored = String(await levelPrice(ben));
+    await ben.screenshot({ path: screenshotPath("screenshot-drawings.png") });
     const late = await person("Lou");
     await open(late, `${server.url}/w/${id}`);
     await late.waitForFunction(levelAt, stored, { timeout: WAIT });
@@ -173,6 +174,7 @@ describe("shared drawings and crosshairs on a list's chart", () => {
     await cat.mouse.move(c.x, c.y);
     await cat.mouse.move(c.x + 10, c.y, { steps: 3 });
     await pointer(ann, "Cat").waitFor({ timeout: WAIT });
+    await cat.screenshot({ path: screenshotPath("screenshot-crosshairs.png") });
 
     // Ann's pointer leaves the chart: it goes from the others' screens.
     await ann.mouse.move(5, 5, { steps: 3 });

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../helpers/browser.ts";
+import { launchBrowser, screenshotPath } from "../helpers/browser.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -75,6 +75,7 @@ describe("indicators", () => {
     await expect.poll(() => figures(page, "rsi14"), { timeout: WAIT }).toMatch(NUMBER);
     await expect.poll(() => figures(page, "macd"), { timeout: WAIT }).toMatch(/\d/);
     expect(await ownPanes(page)).toBe("2");
+    await page.screenshot({ path: screenshotPath("screenshot-indicators.png") });
     await page.close();
   });
 

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../helpers/browser.ts";
+import { launchBrowser, screenshotPath } from "../helpers/browser.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -62,6 +62,7 @@ describe("chart ranges", () => {
     expect(year.bars).toBeLessThanOrEqual(367);
     expect(year.last).toBeGreaterThan(Date.now() - 2 * DAY);
     expect((year.last - year.first) / DAY).toBeGreaterThanOrEqual(364);
+    await page.screenshot({ path: screenshotPath("screenshot-range.png") });
     // The newest daily candle moves with the ticks, and closes at the last price shown.
     const close = await chart(page).getAttribute("data-close");
     await expect
