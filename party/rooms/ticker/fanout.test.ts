@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseServerFrame } from "../../../app/lib/ticker-state.ts";
 import { FakeClock } from "../../../tests/helpers/fake-room.ts";
 import { MAX_WINDOW_MS, MIN_WINDOW_MS } from "../../market/fanout.ts";
 import type {
@@ -17,7 +18,12 @@ class Socket {
   readonly frames: { at: number; frame: TickerServerMessage }[] = [];
   constructor(private readonly clock: FakeClock) {}
   send(text: string): void {
-    this.frames.push({ at: this.clock.now(), frame: JSON.parse(text) as TickerServerMessage });
+    // Read as the app reads it: a frame a client could not read fails the test here.
+    const frame = parseServerFrame(text);
+    if (frame === null || frame.type === "unknown-version") {
+      throw new Error(`the fan-out sent a frame a client cannot read: ${text}`);
+    }
+    this.frames.push({ at: this.clock.now(), frame });
   }
   of<T extends TickerServerMessage["type"]>(type: T) {
     return this.frames.filter(
