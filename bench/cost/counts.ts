@@ -1,6 +1,6 @@
 /**
- * The per-room counts the cost model starts from: read from a file that a measuring step
- * writes, or, until one exists, the placeholders below, which are estimates and say so.
+ * The per-room counts the cost model starts from: measured (`measure.ts`, or a file it wrote
+ * before), or the placeholders below, which are estimates and say so.
  *
  * The file (`npm run cost -- --counts FILE`), one entry per room kind measured:
  *
@@ -43,12 +43,8 @@
  * Room kinds: see ROOM_KINDS. A kind the file leaves out keeps its placeholder and is reported as
  * not measured.
  *
- * What the rooms' `?stats` counts today: `alarmsSet` and `alarms` (which is `alarmsRun` here)
- * map one to one. `storageWrites` counts storage operations, not rows: a ticker room's save is
- * one `put` of `meta`, `tail` and the hours whose candles changed (three rows, four when an hour
- * turns) and sometimes a `delete`, so rows are the keys each operation carried. `frames`, `sends`
- * and `ticks` are outgoing messages, which cost nothing. Requests, incoming messages, rows read,
- * awake and outbound-socket time and stored bytes have no counter yet.
+ * `measure.ts` writes this file from the rooms' own meters (`party/rooms/meter.ts`, shown in
+ * `?stats`), which count each of these fields as defined here.
  */
 import * as v from "valibot";
 import type { RoomMinute } from "./model.ts";
@@ -119,9 +115,9 @@ export function perRoomMinute(room: MeasuredRoom): RoomMinute {
 }
 
 /**
- * Estimates, not measurements, one room for one minute each: what the rooms' code does today
- * (a watched ticker room saves three rows and sets an alarm every second), guesses where no
- * counter exists yet.
+ * Estimates, not measurements, one room for one minute each, from reading the rooms' code as it
+ * was before they metered themselves (a watched ticker room then saved three rows and set an
+ * alarm every second): `npm run cost -- --placeholders` prices them, for comparison.
  */
 export const PLACEHOLDER_COUNTS: Record<RoomKind, MeasuredRoom> = {
   // Sends and receives nothing: hibernated all month; an empty SQLite database is about 12 KB.
