@@ -21,6 +21,10 @@ import {
 import { answered, httpError } from "./http.ts";
 import { ErrorCode } from "./protocol/index.ts";
 import { clientAddressKey, fromEdge, NEEDS_CREATE_STATUS } from "./rooms/edge-headers.ts";
+import { type RelayConnState, RelayCore } from "./rooms/relay/core.ts";
+import { relayOf } from "./rooms/relay/link.ts";
+import { relayName } from "./rooms/relay/plan.ts";
+import { serverLink } from "./rooms/relay/server-link.ts";
 import { NO_ROOMS, type PartyName, roomOf } from "./rooms/route.ts";
 import { serverHost } from "./rooms/server-host.ts";
 import {
@@ -40,6 +44,7 @@ import {
 export interface Env {
   Ticker: DurableObjectNamespace<Ticker>;
   Watchlist: DurableObjectNamespace<Watchlist>;
+  TickerRelay: DurableObjectNamespace<TickerRelay>;
   ASSETS: Fetcher;
   LIST_BUDGET?: RateLimitBinding;
   ROOM_BUDGET?: RateLimitBinding;
@@ -85,6 +90,41 @@ export class Ticker extends Server<Env> {
   }
   onRequest(req: Request): Promise<Response> {
     return this.core.request(req);
+  }
+}
+
+/**
+ * A shard of a hot symbol's audience: the Worker sends it the upgrades its ticker room hands on
+ * (`rooms/relay/`). It answers nothing but its own sockets.
+ */
+export class TickerRelay extends Server<Env> {
+  static options = { hibernate: true };
+  private readonly core = new RelayCore(
+    serverHost<RelayConnState>(this, this.ctx, this.env),
+    serverLink(this.env.Ticker),
+  );
+
+  override async fetch(req: Request): Promise<Response> {
+    if (!isUpgrade(req)) return this.core.refuse();
+    return this.core.admit(req) ?? super.fetch(req);
+  }
+  onStart(): void {
+    this.core.start();
+  }
+  getConnectionTags(_conn: Connection, ctx: ConnectionContext): string[] {
+    return this.core.tags(ctx.request);
+  }
+  onConnect(conn: Connection<RelayConnState>, ctx: ConnectionContext): void {
+    this.core.connect(conn, ctx.request);
+  }
+  onMessage(conn: Connection<RelayConnState>, message: WSMessage): void {
+    this.core.message(conn, message);
+  }
+  onClose(conn: Connection<RelayConnState>): void {
+    this.core.close(conn);
+  }
+  onError(conn: Connection<RelayConnState>): void {
+    this.core.close(conn);
   }
 }
 
@@ -181,6 +221,12 @@ async function handle(req: Request, env: Env): Promise<Response> {
   if (upgrade && res?.status === NEEDS_CREATE_STATUS) {
     if (!(await budget(env, "rooms").allow(client))) return overBudget("rooms");
     res = await route(await fromEdge(req, true), env, target.party);
+  }
+  // The ticker room has its share of sockets: a relay of it takes this one.
+  const shard = upgrade && res ? relayOf(res) : null;
+  if (shard !== null) {
+    const relay = env.TickerRelay.get(env.TickerRelay.idFromName(relayName(target.room, shard)));
+    return relay.fetch(await fromEdge(req, !settings.budgets));
   }
   return res ?? httpError(404, ErrorCode.notFound, NO_ROOMS);
 }

@@ -19,6 +19,8 @@ export const ROOM_SETTINGS = [
   "ALLOWED_ORIGINS",
   "BUDGETS",
   "SIM_SESSIONS",
+  "RELAY_AFTER",
+  "RELAY_SIZE",
 ] as const;
 
 export const ROOT = resolve(import.meta.dirname, "..");

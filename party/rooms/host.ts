@@ -52,6 +52,8 @@ export interface RoomHost<S = unknown> {
    * platform offers none (some test hosts); a core treats that as a failed request.
    */
   room?(party: PartyName, id: string): RoomStub;
+  /** Whether the platform hosts relay rooms for hot symbols (`rooms/relay/`): the Worker does. */
+  readonly relays?: boolean;
 }
 
 /** What a room can do with another room. */

@@ -203,5 +203,6 @@ export function meteredHost<S>(host: RoomHost<S>, meter: Meter): RoomHost<S> {
     storage,
     connections: (tag) => host.connections(tag),
     ...(room ? { room: (party, id) => room.call(host, party, id) } : {}),
+    ...(host.relays === undefined ? {} : { relays: host.relays }),
   };
 }

@@ -23,6 +23,7 @@ export function serverHost<S>(
       return server.name;
     },
     env: bindings,
+    relays: bindings.TickerRelay !== undefined,
     storage: ctx.storage as unknown as RoomStorage,
     connections: (tag) => server.getConnections<S>(tag) as Iterable<Conn<S>>,
     room: (party: PartyName, id: string): RoomStub => ({

@@ -37,6 +37,8 @@ export type Snapshot = {
   candles: Candle[];
   ticks: Tick[];
   status?: string;
+  /** Quote mode only. */
+  spark?: number[];
 };
 export type TicksFrame = {
   type: "ticks";

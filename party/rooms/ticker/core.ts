@@ -45,6 +45,8 @@ import {
 import { clientKey, clientTag, mayCreate, NEEDS_CREATE_STATUS } from "../edge-headers.ts";
 import { type Conn, type RoomHost, type RoomStorage, setting } from "../host.ts";
 import { Meter, meteredHost, storedBytes } from "../meter.ts";
+import { RelayDesk, type RelayState } from "../relay/desk.ts";
+import { parseRelayFrame, RELAY_TAG, relayShardOf, toRelay } from "../relay/link.ts";
 import { type AlertRoom, TickerAlerts } from "./alerts.ts";
 import { answerFrame, send, sendText } from "./client-frames.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -74,8 +76,8 @@ import { TickerStorage } from "./storage.ts";
 
 export { gateTickerConnect, gateTickerRequest, isUpgrade } from "./gate.ts";
 
-/** What a socket carries across hibernation: its rate-limit window. */
-export type TickerConnState = FrameWindow;
+/** What a socket carries across hibernation: its rate-limit window; a relay's, its load. */
+export type TickerConnState = FrameWindow & { relay?: RelayState };
 type TickerConn = Conn<TickerConnState>;
 
 /**
@@ -111,6 +113,8 @@ export class TickerCore {
   private alarmsSet = 0;
   /** The armed alerts of this symbol and the firings not yet delivered (`alerts.ts`). */
   private readonly alerts: TickerAlerts;
+  /** The room's own sockets and its relays, and where a new socket goes. */
+  private readonly relays: RelayDesk<TickerConnState>;
   /** The simulator, for walking ticks without the room; made when first needed. */
   private sim: Simulator | null = null;
   /** What the last save stored, so that an idle alarm need not store it again. */
@@ -175,6 +179,7 @@ export class TickerCore {
     this.settingError = this.feeds.ok ? undefined : this.feeds.error;
     if (this.settingError) console.error(this.settingError);
     this.since = clock.now();
+    this.relays = new RelayDesk(host, host.relays === true);
     this.alerts = new TickerAlerts(host as RoomHost<unknown>, clock, () => this.alertAlarm());
     this.fanout = new Fanout<TickerConn>({
       clock,
@@ -233,6 +238,7 @@ export class TickerCore {
 
   /** A socket's tags, from its upgrade request: its mode, and its client for the socket cap. */
   tags(req: Request): string[] {
+    if (relayShardOf(req) !== null) return ["full", RELAY_TAG];
     return [tickerMode(req.url), clientTag(clientKey(req))];
   }
 
@@ -240,12 +246,14 @@ export class TickerCore {
    * What a runtime that can refuse an upgrade with a status asks before it opens the socket:
    * 429 for a client already holding `LIMITS.socketsPerClient` sockets here, and
    * `NEEDS_CREATE_STATUS` for an upgrade that would create this room when the edge has not
-   * allowed that (it charges the client's budget for new rooms and asks again). Null: go on.
+   * allowed that (it charges the client's budget for new rooms and asks again), and
+   * `RELAY_STATUS` for one that a relay room serves (the edge forwards it there). Null: go on.
    */
   async admit(req: Request): Promise<Response | null> {
     try {
       await this.start();
-      if (!this.budgeted()) return null;
+      if (relayShardOf(req) !== null) return null;
+      if (!this.budgeted()) return this.toRelay();
       if (this.socketsOf(clientKey(req)) >= LIMITS.socketsPerClient) {
         return json(
           {
@@ -265,16 +273,24 @@ export class TickerCore {
           "this room does not exist yet: opening it counts against the budget for new rooms",
         );
       }
-      return null;
+      return this.toRelay();
     } catch (err) {
       return serverError("ticker upgrade", err);
     }
   }
 
   async connect(conn: TickerConn, req: Request): Promise<void> {
-    conn.setState({ ...FRESH_WINDOW });
+    const shard = relayShardOf(req);
+    if (shard === null) {
+      conn.setState({ ...FRESH_WINDOW });
+      this.relays.joined(conn);
+    } else conn.setState({ ...FRESH_WINDOW, relay: { shard, sockets: 0, frames: 0, sends: 0 } });
     // Where the runtime could not refuse the upgrade (or upgrades raced past `admit`).
-    if (this.budgeted() && this.socketsOf(clientKey(req)) > LIMITS.socketsPerClient) {
+    if (
+      shard === null &&
+      this.budgeted() &&
+      this.socketsOf(clientKey(req)) > LIMITS.socketsPerClient
+    ) {
       conn.close(CLOSE_POLICY, "too many sockets from one client");
       return;
     }
@@ -291,8 +307,16 @@ export class TickerCore {
 
   message(conn: TickerConn, data: string | ArrayBuffer | ArrayBufferView): void {
     this.meter.message();
+    const relay = conn.state?.relay;
+    if (relay) {
+      const frame = parseRelayFrame(data);
+      if (frame.ok && frame.value.type === "relay-load") {
+        this.relays.report(conn, frame.value);
+        return;
+      }
+    }
     const { window, answer } = answerFrame(conn.state, data, this.clock.now());
-    conn.setState(window);
+    conn.setState(relay ? { ...window, relay } : window);
     if (answer.kind === "close") conn.close(CLOSE_POLICY, "too many frames");
     else if (answer.kind === "reply") send(conn, answer.message);
     else if (this.room) {
@@ -307,6 +331,7 @@ export class TickerCore {
   }
 
   async close(conn: TickerConn): Promise<void> {
+    this.relays.left(conn);
     answerClose(conn);
     if (this.watched()) return;
     this.unwatch();
@@ -358,7 +383,7 @@ export class TickerCore {
         this.advance();
         const range = new URL(req.url).searchParams.get("range");
         if (range !== null)
-          return rangeResponse(range, this.loaded(), this.host.env, this.clock.now());
+          return await rangeResponse(range, this.loaded(), this.host.env, this.clock);
         return jsonText(this.fanout.snapshotText("full"));
       }
       if (req.method === "POST" && new URL(req.url).searchParams.has(ALERTS_QUERY)) {
@@ -502,6 +527,12 @@ export class TickerCore {
     return n;
   }
 
+  /** Null to take a new socket here, or the answer that hands it to a relay. */
+  private toRelay(): Response | null {
+    const shard = this.relays.assign();
+    return shard === null ? null : toRelay(shard);
+  }
+
   /** Per-client budgets are on unless `BUDGETS=off` (load tests that run every client from one machine). */
   private budgeted(): boolean {
     return setting(this.host.env, "BUDGETS") !== "off";
@@ -580,6 +611,7 @@ export class TickerCore {
       ...this.fanout.counts,
       meter: { ...this.meter.counts(), storedBytes: stored },
       subscribers,
+      ...this.relays.stats(),
       source: this.room?.source.name ?? null,
     };
   }

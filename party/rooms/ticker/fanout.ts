@@ -92,6 +92,16 @@ export class Fanout<C extends Sender> {
     }
   }
 
+  /**
+   * Ticks another room already framed (a relay's feed from its ticker room): out at once, with
+   * no window of their own, so a relay adds no delay.
+   */
+  forward(ticks: readonly Tick[]): void {
+    for (const t of ticks) this.pending.push(t);
+    this.counts.ticks += ticks.length;
+    this.flush();
+  }
+
   /** Sends the pending ticks as one frame to every full-mode socket but `except`. */
   flush(except?: C): void {
     this.clearFrameTimer();

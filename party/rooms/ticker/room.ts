@@ -11,6 +11,7 @@ import {
   PROTOCOL_VERSION,
   type Quote,
   type Snapshot,
+  type Source,
   type TickerMode,
 } from "../../protocol/index.ts";
 import type { FrameState } from "./fanout.ts";
@@ -107,14 +108,31 @@ export function roomSnapshot(
   mode: TickerMode,
   settingError?: string,
 ): Snapshot {
-  const { history } = room;
   const { quote, status } = roomFrame(room, now, settingError);
+  return snapshotOf(
+    { symbol: room.symbol, source: room.source.name, history: room.history, quote, status },
+    now,
+    mode,
+  );
+}
+
+/** What a snapshot is made of: a ticker room's, or a relay's copy of it. */
+export type SnapshotView = {
+  symbol: string;
+  source: Source;
+  history: History;
+  quote: Quote | null;
+  status: string | undefined;
+};
+
+export function snapshotOf(view: SnapshotView, now: number, mode: TickerMode): Snapshot {
+  const { history, quote, status } = view;
   const full = mode === "full";
   return {
     type: "snapshot",
     v: PROTOCOL_VERSION,
-    symbol: room.symbol,
-    source: room.source.name,
+    symbol: view.symbol,
+    source: view.source,
     seq: history.seq,
     serverTime: now,
     quote,
