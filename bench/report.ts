@@ -159,13 +159,23 @@ function streamVerdicts(
       best !== null && best.ticksPerSec >= goal,
     );
   }
-  if (r.name === "sockets" && p) {
+  if ((r.name === "sockets" || r.name === "relays") && p) {
     const held = side.open.opened === r.clients && p.clientsOpen === r.clients;
     const clean = p.errors === 0 && p.gaps + p.duplicates === 0;
     v(
       `${int(r.clients)} sockets held and streaming, no errors`,
       `${int(p.clientsOpen)}/${int(r.clients)} open, ${pct(p.share)} of ticks arrived, ${p.errors} errors`,
       held && clean && p.share >= 0.99,
+    );
+  }
+  if (r.name === "relays" && p) {
+    const spread = p.spread;
+    v(
+      "sockets beyond the room's 5,000 served by relay rooms",
+      spread
+        ? `room ${int(spread.direct)}, relays ${spread.relays.map((x) => `#${x.shard} ${int(x.sockets)}`).join(", ") || "none"}`
+        : "n/a: no room counters",
+      spread ? spread.direct <= 5000 + 200 && spread.relays.length > 0 : null,
     );
   }
   const broken = side.steps.filter((s) => s.gaps + s.duplicates > 0);

@@ -51,11 +51,22 @@ import {
   startRuntime,
 } from "./targets.ts";
 
-const SCENARIOS = ["hot", "viewers", "knee", "sockets", "push", "snapshot", "cost"] as const;
+const SCENARIOS = [
+  "hot",
+  "viewers",
+  "knee",
+  "sockets",
+  "relays",
+  "push",
+  "snapshot",
+  "cost",
+] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Full size first; `--quick` divides sockets by 5 and shortens every window. */
-function streamSpecs(quick: boolean): Record<"hot" | "viewers" | "knee" | "sockets", StreamSpec> {
+type StreamName = "hot" | "viewers" | "knee" | "sockets" | "relays";
+
+function streamSpecs(quick: boolean): Record<StreamName, StreamSpec> {
   const window = quick ? 1500 : 8000;
   const warmupMs = quick ? 500 : 2000;
   return {
@@ -96,6 +107,21 @@ function streamSpecs(quick: boolean): Record<"hot" | "viewers" | "knee" | "socke
       rooms: 1,
       clients: quick ? 1000 : 10_000,
       rates: [1],
+      windowMs: quick ? 2000 : window,
+      warmupMs,
+    },
+    /**
+     * As many sockets on one symbol as a server process here may open: the machine's hard limit
+     * on open files is 20,000 per process, and workerd holds one per client socket plus its own.
+     * Past `RELAY_AFTER` (5,000) they go to relay rooms.
+     */
+    relays: {
+      name: "relays",
+      title: "One symbol, past 5,000 sockets: relay rooms",
+      prefix: "BENCHR",
+      rooms: 1,
+      clients: quick ? 6000 : 19_500,
+      rates: quick ? [1] : [0.5, 1],
       windowMs: quick ? 2000 : window,
       warmupMs,
     },
@@ -202,6 +228,7 @@ async function main(): Promise<void> {
       case "viewers":
       case "knee":
       case "sockets":
+      case "relays":
         results.results.push(await runStream(ctx, specs[name]));
         break;
       case "push":

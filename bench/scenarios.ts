@@ -118,6 +118,16 @@ export type StreamStep = {
   closeCodes: Record<string, number>;
   /** Runtimes only, from the rooms' own counters, averaged over the rooms. */
   roomCost: RoomCost | null;
+  /**
+   * One-room runs on a runtime: the sockets the ticker room held itself and each relay room's
+   * (shard, sockets, frames and sends it reported), at the end of the window.
+   */
+  spread: RoomSpread | null;
+};
+
+export type RoomSpread = {
+  direct: number;
+  relays: { shard: number; sockets: number; frames: number; sends: number }[];
 };
 
 export type StreamSide = {
@@ -324,7 +334,7 @@ async function measureStep(
   const { feed, fleet } = ctx;
   const runtime = runtimeOf(ctx, server);
   // The rooms' counters are read just outside the window, so reading them costs it nothing.
-  const stats0 = runtime ? await allRoomStats(runtime, symbols) : null;
+  const stats0 = runtime ? await allRoomStats(runtime, symbols, ctx.token) : null;
   const start = Date.now() + 50;
   const end = start + windowMs;
   await Promise.all([fleet.window(start, end, end + graceMs), feed.call("window", { start, end })]);
@@ -348,7 +358,7 @@ async function measureStep(
   const pids = server.pids();
   const serverCpu = cpuOf(pids, all0, all1);
   const usage = usageOf(pids, true);
-  const stats1 = runtime ? await allRoomStats(runtime, symbols) : null;
+  const stats1 = runtime ? await allRoomStats(runtime, symbols, ctx.token) : null;
   const processes = usageByPid(pids).map((u) => ({
     pid: u.pid,
     comm: u.comm,
@@ -359,6 +369,12 @@ async function measureStep(
   await sleepUntil(end + graceMs);
   const totals = await fleet.collect();
   const counts = await feed.call("counts", {});
+  // Read apart, and patiently: a server that is behind answers late, and the spread still counts.
+  const one = symbols.length === 1 ? (symbols[0] as string) : null;
+  const spread =
+    runtime && one
+      ? spreadOf(await roomStats(runtime.url, one, ctx.token, SPREAD_TIMEOUT_MS))
+      : null;
 
   let expected = 0;
   for (const symbol of symbols) {
@@ -403,7 +419,15 @@ async function measureStep(
     errors: errorsOf(totals),
     closeCodes: totals.closeCodes,
     roomCost: stats0 && stats1 ? costPerMinute(stats0, stats1) : null,
+    spread,
   };
+}
+
+const SPREAD_TIMEOUT_MS = 15_000;
+
+function spreadOf(stats: RoomStats | null): RoomSpread | null {
+  if (stats?.direct === undefined) return null;
+  return { direct: stats.direct, relays: stats.relays ?? [] };
 }
 
 function errorsOf(t: FleetTotals): number {
@@ -470,6 +494,9 @@ function describeStep(s: StreamStep): string {
     `others ${s.othersPct.toFixed(0)}%`,
     s.gaps + s.duplicates > 0 ? `GAPS ${s.gaps} DUPS ${s.duplicates}` : "",
     s.errors > 0 ? `errors ${s.errors}` : "",
+    s.spread && s.spread.relays.length > 0
+      ? `room ${s.spread.direct} + relays ${s.spread.relays.map((r) => r.sockets).join("/")}`
+      : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -486,13 +513,22 @@ export type RoomStats = {
   sends?: number;
   ticks?: number;
   subscribers?: number;
+  direct?: number;
+  relays?: RoomSpread["relays"];
 };
 
-async function roomStats(url: string, symbol: string): Promise<RoomStats | null> {
+/** A room's counters, read with the ingest token (`?stats` answers nobody else). */
+async function roomStats(
+  url: string,
+  symbol: string,
+  token: string,
+  timeoutMs = HTTP_TIMEOUT_MS,
+): Promise<RoomStats | null> {
   const agent = keepAliveAgent(1);
   try {
     const res = await httpRequest(agent, "GET", `${url}/parties/ticker/${symbol}?stats`, {
-      timeoutMs: HTTP_TIMEOUT_MS,
+      timeoutMs,
+      headers: { authorization: `Bearer ${token}` },
     });
     if (res.status !== 200) return null;
     const body = JSON.parse(res.text) as Partial<RoomStats>;
@@ -508,10 +544,14 @@ async function roomStats(url: string, symbol: string): Promise<RoomStats | null>
 
 type StatsReading = { at: number; rooms: Map<string, RoomStats> };
 
-async function allRoomStats(runtime: Runtime, symbols: string[]): Promise<StatsReading | null> {
+async function allRoomStats(
+  runtime: Runtime,
+  symbols: string[],
+  token: string,
+): Promise<StatsReading | null> {
   const rooms = new Map<string, RoomStats>();
   for (const symbol of symbols) {
-    const stats = await roomStats(runtime.url, symbol);
+    const stats = await roomStats(runtime.url, symbol, token);
     if (!stats) return null;
     rooms.set(symbol, stats);
   }
@@ -867,7 +907,7 @@ async function roomCosts(
     ],
   };
   const symbols = [sim, fed];
-  if (!(await roomStats(runtime.url, sim))) {
+  if (!(await roomStats(runtime.url, sim, ctx.token))) {
     result.reason = "the rooms do not answer GET ?stats with counters yet";
     ctx.log(`cost · ${runtime.name}: n/a (${result.reason})`);
     return result;
@@ -882,12 +922,12 @@ async function roomCosts(
     await ctx.fleet.open(urls, OPEN_BATCH);
     await waitForSubscribers(ctx.feed, [fed], (n) => n >= 1, 20_000, "the feed room to subscribe");
     await delay(1000);
-    const watched = await costWindow(runtime, symbols, seconds);
+    const watched = await costWindow(runtime, symbols, seconds, ctx.token);
     await ctx.fleet.close();
     // The last subscriber leaving stores the room once and clears its alarm; then silence.
     await delay(2000);
     const subs = await ctx.feed.call("subscribers", { products: [fed] });
-    const idle = await costWindow(runtime, symbols, seconds);
+    const idle = await costWindow(runtime, symbols, seconds, ctx.token);
     for (const room of result.rooms) {
       room.watched = watched.get(room.symbol) ?? null;
       room.idle = idle.get(room.symbol) ?? null;
@@ -921,11 +961,12 @@ async function costWindow(
   runtime: Runtime,
   symbols: string[],
   seconds: number,
+  token: string,
 ): Promise<Map<string, CostPhase>> {
   type Sum = { last: RoomStats; writes: number; alarms: number; frames: number; ticks: number };
   const sums = new Map<string, Sum & { restarts: number }>();
   for (const s of symbols) {
-    const stats = await roomStats(runtime.url, s);
+    const stats = await roomStats(runtime.url, s, token);
     if (stats) sums.set(s, { last: stats, writes: 0, alarms: 0, frames: 0, ticks: 0, restarts: 0 });
   }
   const started = Date.now();
@@ -933,7 +974,7 @@ async function costWindow(
   while (Date.now() < end) {
     await delay(Math.min(COST_POLL_MS, end - Date.now()));
     for (const [s, sum] of sums) {
-      const now = await roomStats(runtime.url, s);
+      const now = await roomStats(runtime.url, s, token);
       if (!now) continue;
       const base: RoomStats =
         now.since === sum.last.since

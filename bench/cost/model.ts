@@ -35,6 +35,11 @@ export type RoomMinute = {
   alarmsSet: number;
   /** Alarms that ran: a request each. */
   alarmsRun: number;
+  /**
+   * Upgrades the room handed on to a relay room: a request to this room that is no Worker
+   * request of its own (the Worker's is counted at the relay, which serves the socket).
+   */
+  handoffs?: number;
   /** Rows written by storage calls (puts and deletes), not counting alarms. */
   rowsWritten: number;
   rowsRead: number;
@@ -98,7 +103,7 @@ export function monthlyUsage(
   for (const { rooms, perMinute: m } of groups) {
     const roomMinutes = rooms * minutes;
     usage.workerRequests += m.requests * roomMinutes;
-    usage.objectRequests += (m.requests + m.alarmsRun) * roomMinutes;
+    usage.objectRequests += (m.requests + m.alarmsRun + (m.handoffs ?? 0)) * roomMinutes;
     usage.wsMessagesIn += m.wsMessagesIn * roomMinutes;
     usage.rowsWritten += (m.rowsWritten + m.alarmsSet) * roomMinutes;
     usage.rowsRead += m.rowsRead * roomMinutes;
@@ -308,8 +313,9 @@ export const FLEET_DEFAULTS: FleetOptions = {
 /**
  * Many tickers and many viewers, each on one chart and one list. The rooms cost what their
  * counts say, except for what clients send: the counts saw the benchmark's few clients, so
- * incoming messages and upgrades come from the viewer assumptions instead. Relay rooms for hot
- * symbols are not modelled: the average ticker room holds far fewer sockets than one room can.
+ * incoming messages and upgrades come from the viewer assumptions instead. Relay rooms are left
+ * out here: the average ticker room holds far fewer sockets than `RELAY_AFTER` (`hotSymbol`
+ * prices one symbol that needs them).
  */
 export function fleet(
   rooms: { ticker: RoomMinute; watchlist: RoomMinute },
@@ -376,6 +382,83 @@ export function fleet(
     ],
   };
 }
+
+export type HotSymbolOptions = {
+  /** Sockets on the one symbol, connected around the clock. */
+  viewers: number;
+  /** Sockets the ticker room keeps itself (`RELAY_AFTER`). */
+  relayAfter: number;
+  /** Sockets per relay room (`RELAY_SIZE`). */
+  relaySize: number;
+  /** Frames a relay gets from its room a minute: a simulated stock's ticks, about one a second. */
+  linkFramesPerMinute: number;
+  /** A relay reports its load at most once a second while ticks flow. */
+  reportsPerMinute: number;
+  reconnectsPerDay: number;
+};
+
+export const HOT_SYMBOL_DEFAULTS: HotSymbolOptions = {
+  viewers: 1_000_000,
+  relayAfter: 5000,
+  relaySize: 5000,
+  linkFramesPerMinute: 60,
+  reportsPerMinute: 60,
+  reconnectsPerDay: 1,
+};
+
+/**
+ * One symbol with a huge audience: the ticker room with its own share of sockets, and relay
+ * rooms for the rest. A relay is awake while it has sockets (its link to the room is an
+ * outbound socket), gets every frame once over that link (billed here as incoming messages,
+ * though Cloudflare may not count messages on a socket the object opened), and stores nothing
+ * but the name row its runtime keeps. An upgrade that goes to a relay is a request to the
+ * ticker room (which hands it on) and one to the relay.
+ */
+export function hotSymbol(ticker: RoomMinute, options: Partial<HotSymbolOptions> = {}): Scenario {
+  const o = { ...HOT_SYMBOL_DEFAULTS, ...options };
+  const direct = Math.min(o.viewers, o.relayAfter);
+  const relayed = o.viewers - direct;
+  const relays = Math.ceil(relayed / o.relaySize);
+  const upgradesPerMinute = (sockets: number) => (sockets * o.reconnectsPerDay) / (24 * 60);
+  const room: RoomMinute = {
+    ...withSockets({ ...ticker, wsMessagesIn: 0 }, direct, {
+      reconnectsPerDay: o.reconnectsPerDay,
+    }),
+    handoffs: upgradesPerMinute(relayed),
+    wsMessagesIn: relays * o.reportsPerMinute,
+  };
+  const groups: RoomGroup[] = [{ label: "ticker room", rooms: 1, perMinute: room }];
+  if (relays > 0) {
+    groups.push({
+      label: "relay rooms",
+      rooms: relays,
+      perMinute: {
+        ...IDLE_MINUTE,
+        requests: upgradesPerMinute(relayed / relays),
+        wsMessagesIn: o.linkFramesPerMinute,
+        awakeSeconds: 60,
+        outboundSocketSeconds: 60,
+        storedBytes: RELAY_NAME_ROW_BYTES,
+      },
+    });
+  }
+  return {
+    name: `one symbol, ${count(o.viewers)} viewers`,
+    groups,
+    assumptions: [
+      {
+        name: "sockets",
+        value: `${count(direct)} on the ticker room, ${count(relayed)} on ${count(relays)} relay rooms of ${count(o.relaySize)}`,
+      },
+      { name: "frames a relay gets a minute", value: String(o.linkFramesPerMinute) },
+      { name: "reports a relay sends a minute", value: String(o.reportsPerMinute) },
+      { name: "reconnects per socket per day", value: String(o.reconnectsPerDay) },
+    ],
+  };
+}
+
+/** The one row a relay stores: its name, kept by PartyServer (about 20 bytes with its key). */
+const RELAY_NAME_ROW_BYTES = 40;
 
 function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);

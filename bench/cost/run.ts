@@ -12,7 +12,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { type CountsFile, parseCounts, ROOM_KINDS, roomCounts } from "./counts.ts";
 import { measureCounts } from "./measure.ts";
-import { fleet, idleConnections, watchedRoom } from "./model.ts";
+import { fleet, hotSymbol, idleConnections, watchedRoom } from "./model.ts";
 import { priced, renderReport } from "./report.ts";
 
 async function main(): Promise<void> {
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     watchedRoom(ticker),
     fleet({ ticker, watchlist }),
     fleet({ ticker, watchlist }, { hibernation: false }),
+    hotSymbol(ticker),
   ].map(priced);
   const source = file
     ? `${from}${file.measuredAt ? `, measured ${file.measuredAt}` : ""}${file.runtime ? ` on ${file.runtime}` : ""}`

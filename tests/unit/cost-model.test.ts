@@ -16,6 +16,7 @@ import {
   billable,
   billedSeconds,
   fleet,
+  hotSymbol,
   IDLE_MINUTE,
   idleConnections,
   MONTH_MINUTES,
@@ -155,6 +156,20 @@ describe("scenarios", () => {
 
     const awake = monthlyUsage(fleet(rooms, { hibernation: false }).groups);
     expect(awake.awakeSeconds).toBeCloseTo((10_000 + 100_000) * MONTH_SECONDS, 0);
+  });
+
+  it("spreads a million viewers of one symbol over the room and 199 relays, each awake all month", () => {
+    const scenario = hotSymbol(minute({ awakeSeconds: 60 }));
+    const relays = scenario.groups.find((g) => g.label === "relay rooms");
+    expect(relays?.rooms).toBe(199);
+    const usage = monthlyUsage(scenario.groups);
+    // One Worker request per upgrade (a million a day); a relayed upgrade reaches two rooms.
+    expect(usage.workerRequests).toBeCloseTo(30e6, 0);
+    expect(usage.objectRequests).toBeCloseTo(30e6 + 995_000 * 30, 0);
+    expect(usage.awakeSeconds).toBeCloseTo(200 * MONTH_SECONDS, 0);
+    // Each relay gets 60 frames a minute and sends 60 reports: both billed 20 to a request.
+    expect(usage.wsMessagesIn).toBeCloseTo(199 * 120 * MONTH_MINUTES, 0);
+    expect(hotSymbol(IDLE_MINUTE, { viewers: 4000 }).groups).toHaveLength(1);
   });
 
   it("keeps the storage of unwatched tickers and nothing else", () => {
