@@ -9,6 +9,9 @@
  *   npm run bench:storm -- --variants restart     restart (SIGTERM), kill9 (SIGKILL), or both
  *   npm run bench:storm -- --deadline 60          seconds a client may take (default 60)
  *   npm run bench:storm -- --client-procs 2       client processes (default 2)
+ *   npm run bench:storm -- --quiet                on a pushed symbol that gets one tick a second
+ *                                                 instead of the simulated one (many a second),
+ *                                                 so that this machine can hold 10,000 sockets
  *   npm run bench:storm -- --no-docs              print only; leave docs/benchmarks.md alone
  *
  * Writes bench-results/storm.json and replaces the storm section of docs/benchmarks.md.
@@ -35,6 +38,9 @@ import { STORM_HEAD, type StormRun, stormMarkdown, stormRows, summarise } from "
 import { ensureBuilt } from "./targets.ts";
 
 const SYMBOL = "STORM-USD";
+/** `--quiet`: a pushed room, fed one tick a second by the benchmark. */
+const QUIET_SYMBOL = "STORMQ";
+const QUIET_TOKEN = "storm-bench-token";
 /** Sockets opened together while the clients take their places: few enough that none time out. */
 const HOLD_BATCH = 250;
 const POLL_MS = 250;
@@ -91,6 +97,7 @@ type Options = {
   deadlineMs: number;
   procs: number;
   docs: boolean;
+  quiet: boolean;
 };
 
 function parseArgs(argv: string[]): Options {
@@ -100,6 +107,7 @@ function parseArgs(argv: string[]): Options {
     deadlineMs: 60_000,
     procs: 2,
     docs: true,
+    quiet: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -113,8 +121,9 @@ function parseArgs(argv: string[]): Options {
       });
     } else if (flag === "--deadline") opts.deadlineMs = positive("--deadline")(value) * 1000;
     else if (flag === "--client-procs") opts.procs = positive("--client-procs")(value);
-    else if (flag === "--no-docs") {
-      opts.docs = false;
+    else if (flag === "--no-docs" || flag === "--quiet") {
+      if (flag === "--quiet") opts.quiet = true;
+      else opts.docs = false;
       continue;
     } else throw new Error(`unknown flag ${flag}`);
     i++;
@@ -185,20 +194,42 @@ async function storm(
   };
 }
 
+/** One tick a second into the quiet room, from now until stopped; the first is in on return. */
+async function feedQuietly(server: TestServer): Promise<() => void> {
+  let price = 100;
+  const push = async () => {
+    price += 0.01;
+    await fetch(`${server.url}/parties/ticker/${QUIET_SYMBOL}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${QUIET_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ ticks: [[Date.now(), Number(price.toFixed(2)), 1]] }),
+    }).then(
+      (res) => res.arrayBuffer(),
+      () => undefined, // Down during the storm: the next second tries again.
+    );
+  };
+  await push();
+  const timer = setInterval(() => void push(), 1000);
+  return () => clearInterval(timer);
+}
+
 async function runSize(opts: Options, clients: number): Promise<StormRun[]> {
-  const server = await startServer();
+  const server = await startServer(opts.quiet ? { env: { INGEST_TOKEN: QUIET_TOKEN } } : {});
   onCleanup(() => server.dispose());
+  const symbol = opts.quiet ? QUIET_SYMBOL : SYMBOL;
+  const stopFeed = opts.quiet ? await feedQuietly(server) : () => undefined;
+  onCleanup(async () => stopFeed());
   const fleet = await Fleet.start(opts.procs);
   onCleanup(async () => fleet.dispose());
   const runs: StormRun[] = [];
   try {
-    const urls = Array.from({ length: clients }, () => server.wsUrl(`/parties/ticker/${SYMBOL}`));
+    const urls = Array.from({ length: clients }, () => server.wsUrl(`/parties/ticker/${symbol}`));
     const holdStart = Date.now();
     const held = await fleet.hold(urls, HOLD_BATCH, holdStart + HOLD_LIMIT_MS);
     const holding = await holdingCost(server);
     const holdS = (Date.now() - holdStart) / 1000;
     console.log(
-      `${held.held} of ${clients} clients hold a socket on ${SYMBOL} after ${holdS.toFixed(0)} s; holding them takes ${Math.round(holding * 100)}% of a core`,
+      `${held.held} of ${clients} clients hold a socket on ${symbol} after ${holdS.toFixed(0)} s; holding them takes ${Math.round(holding * 100)}% of a core`,
     );
     if (held.held < clients) {
       // No storm to measure: the server could not even take its clients in.
@@ -225,6 +256,7 @@ async function runSize(opts: Options, clients: number): Promise<StormRun[]> {
       }
     }
   } finally {
+    stopFeed();
     await fleet.release().catch(() => 0);
     fleet.dispose();
     await server.dispose();
