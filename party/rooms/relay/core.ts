@@ -60,6 +60,8 @@ export class RelayCore {
   private redialTimer: unknown = null;
   private reportTimer: unknown = null;
   private lastReportAt = Number.NEGATIVE_INFINITY;
+  /** Upgrades that reached this relay since its last report: no longer on their way to it. */
+  private upgrades = 0;
   private readonly fanout: Fanout<RelayConn>;
 
   constructor(
@@ -96,6 +98,7 @@ export class RelayCore {
 
   /** As the ticker room does: 429 for a client already holding its share of sockets here. */
   admit(req: Request): Response | null {
+    this.upgrades++;
     if (setting(this.host.env, "BUDGETS") === "off") return null;
     let n = 0;
     for (const _ of this.host.connections(clientTag(clientKey(req)))) n++;
@@ -225,7 +228,7 @@ export class RelayCore {
       if (msg.seq !== view.history.seq + msg.ticks.length) {
         this.counts.gaps++;
         this.awaiting = true;
-        this.link?.send(JSON.stringify({ type: "resync" }));
+        this.sendLink(JSON.stringify({ type: "resync" }));
         return;
       }
       view.history.append(msg.ticks);
@@ -259,18 +262,23 @@ export class RelayCore {
   }
 
   private report(): void {
-    const link = this.link;
-    if (!link) return;
+    if (!this.link) return;
     this.lastReportAt = this.clock.now();
     let sockets = 0;
     for (const _ of this.host.connections()) sockets++;
     const { frames, sends } = this.fanout.counts;
+    const upgrades = this.upgrades;
+    const load: RelayLoadFrame = { type: "relay-load", sockets, upgrades, frames, sends };
+    if (this.sendLink(JSON.stringify(load))) this.upgrades -= upgrades;
+  }
+
+  /** False when the link is closing: its close redials, and the next snapshot mends the rest. */
+  private sendLink(text: string): boolean {
     try {
-      link.send(
-        JSON.stringify({ type: "relay-load", sockets, frames, sends } satisfies RelayLoadFrame),
-      );
+      this.link?.send(text);
+      return this.link !== null;
     } catch {
-      // The link is closing; its close redials.
+      return false;
     }
   }
 

@@ -18,7 +18,7 @@ export class RelayDesk<S extends WithRelay> {
   /** The room's own sockets, counted; null until first needed after a (re)start. */
   private direct: number | null = null;
   private readonly counted = new WeakSet<object>();
-  /** Sockets sent to each shard since it last reported. */
+  /** Sockets sent to each shard that its reports have not counted yet: still on their way. */
   private readonly assigned = new Map<number, number>();
 
   constructor(
@@ -48,6 +48,9 @@ export class RelayDesk<S extends WithRelay> {
 
   /** A socket closed (the runtime may say so twice: an error, then the close). */
   left(conn: Conn<S>): void {
+    // A relay that went away takes what was on its way to it: its next link starts afresh.
+    const relay = conn.state?.relay;
+    if (relay) this.assigned.delete(relay.shard);
     if (!this.counted.delete(conn)) return;
     if (this.direct !== null) this.direct = Math.max(0, this.direct - 1);
   }
@@ -56,7 +59,11 @@ export class RelayDesk<S extends WithRelay> {
   report(conn: Conn<S>, frame: RelayLoadFrame): void {
     const relay = conn.state?.relay;
     if (!relay || !conn.state) return;
-    this.assigned.delete(relay.shard);
+    // Only the upgrades that reached the relay: a report does not count those still on their
+    // way (the Worker forwarding them), and a storm sends many.
+    const due = (this.assigned.get(relay.shard) ?? 0) - frame.upgrades;
+    if (due > 0) this.assigned.set(relay.shard, due);
+    else this.assigned.delete(relay.shard);
     const { sockets, frames, sends } = frame;
     conn.setState({ ...conn.state, relay: { shard: relay.shard, sockets, frames, sends } });
   }

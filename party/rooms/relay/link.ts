@@ -20,10 +20,14 @@ export const RELAY_TAG = "relay";
 export const RELAY_STATUS = 421;
 export const RELAY_HEADER = "x-tickerroom-relay";
 
-/** What a relay reports to its room: the sockets it holds and what it sent them. */
+/**
+ * What a relay reports to its room: the sockets it holds, the upgrades handed to it since its
+ * last report (taken or refused), and what it sent them.
+ */
 export const RelayLoadSchema = v.object({
   type: v.literal("relay-load"),
   sockets: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  upgrades: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   frames: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   sends: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
 });

@@ -41,8 +41,8 @@ export type RelayLoad = { shard: number; sockets: number };
 /**
  * The shard for a new socket, or null to keep it: `direct` sockets are the room's own,
  * `relays` those connected and what they reported, `assigned` the sockets sent to each shard
- * since its last report (reports lag a storm of upgrades; this keeps a shard from being
- * overfilled in the meantime, and counts shards still opening their socket to the room).
+ * that its reports do not count yet (reports lag a storm of upgrades; this keeps a shard from
+ * being overfilled in the meantime, and counts shards still opening their socket to the room).
  */
 export function relayFor(
   settings: RelaySettings | null,
