@@ -1,6 +1,8 @@
 /**
  * The stock feed bridge: ONE upstream connection (Finnhub and Alpaca allow one per key) whose
- * trades are batched per symbol and pushed into the rooms. It reconnects with jittered backoff,
+ * trades are batched per symbol and pushed into the rooms. Each time the connection opens (on
+ * start, and after a gap) the rooms are backfilled with the day's one-minute bars they lack,
+ * from the provider's bars endpoint (`feed-backfill.ts`). It reconnects with jittered backoff,
  * pings the upstream to notice a connection that died without closing, stops with a one-line
  * reason when the upstream refuses its key (instead of retrying for ever), and on Ctrl-C
  * pushes what is queued before leaving.
@@ -14,6 +16,7 @@ import type {
   StockCredentials,
   StockEvent,
 } from "../party/market/providers/types.ts";
+import { Backfill } from "./feed-backfill.ts";
 import type { BridgeOptions } from "./feed-options.ts";
 import { errorText, Pusher } from "./feed-pusher.ts";
 
@@ -54,7 +57,16 @@ export function runBridge(
     out.error(`${adapter.urlEnv} must be a ws:// or wss:// URL, not "${base}"`);
     return Promise.resolve(2);
   }
-  return new Bridge(options, adapter, read.credentials, url, rooms, out).run(stop);
+  const backfill = new Backfill({
+    adapter,
+    credentials: read.credentials,
+    streamUrl: base,
+    rest: env[adapter.restUrlEnv]?.trim() || adapter.defaultRestUrl,
+    server: options.server,
+    token: options.token,
+    out,
+  });
+  return new Bridge(options, adapter, read.credentials, url, rooms, out, backfill).run(stop);
 }
 
 class Bridge {
@@ -69,6 +81,8 @@ class Bridge {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private statusTimer: ReturnType<typeof setInterval> | null = null;
   private tradesIn = 0;
+  /** The newest trade time streamed per room: minutes from it on are not backfilled. */
+  private readonly newestTrade = new Map<string, number>();
   private lastMessageAt = 0;
   private lastError: string | null = null;
   private finishing = false;
@@ -81,6 +95,7 @@ class Bridge {
     private readonly url: string,
     private readonly rooms: Map<string, string>,
     private readonly out: Output,
+    private readonly backfill: Backfill,
   ) {
     this.active = new Set(rooms.keys());
     this.pusher = new Pusher({
@@ -137,6 +152,13 @@ class Bridge {
       this.lastMessageAt = Date.now();
       this.send(this.adapter.frames("open", this.credentials, [...this.active]));
       this.out.info(`connected to ${this.adapter.name}`);
+      const active = new Map([...this.rooms].filter(([upstream]) => this.active.has(upstream)));
+      void this.backfill.run(
+        active,
+        Date.now(),
+        (room) => this.newestTrade.get(room) ?? null,
+        () => this.finishing,
+      );
       // A connection can die without a close (a sleeping laptop, a dropped route): only an
       // unanswered ping tells.
       pinger = setInterval(() => {
@@ -209,6 +231,8 @@ class Bridge {
           const room = this.rooms.get(symbol);
           if (room === undefined || !this.active.has(symbol)) continue;
           this.tradesIn += ticks.length;
+          const newest = Math.max(...ticks.map((t) => t[0]));
+          this.newestTrade.set(room, Math.max(newest, this.newestTrade.get(room) ?? newest));
           this.pusher.add(room, ticks);
         }
         return;
@@ -269,6 +293,7 @@ class Bridge {
         : null,
       `trades in ${this.tradesIn}`,
       `ticks pushed ${t.pushed}`,
+      this.backfill.minutes ? `minutes backfilled ${this.backfill.minutes}` : null,
       `queued ${t.depth}`,
       t.late ? `late ${t.late}` : null,
       t.rejected ? `refused ${t.rejected}` : null,

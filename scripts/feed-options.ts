@@ -54,8 +54,13 @@ Options:
 Environment (or .env):
   INGEST_TOKEN                        the rooms' push token (required)
   FINNHUB_TOKEN, FINNHUB_WS_URL       Finnhub key, and an endpoint override
+  FINNHUB_REST_URL                    Finnhub's bars endpoint (default https://finnhub.io/api/v1)
   ALPACA_KEY_ID, ALPACA_SECRET_KEY    Alpaca keys
   ALPACA_WS_URL                       Alpaca endpoint (default the free IEX feed, .../v2/iex)
+  ALPACA_REST_URL                     Alpaca's bars endpoint (default https://data.alpaca.markets)
+
+On connecting, and again after a gap, the bridge backfills each room with the day's one-minute
+bars it lacks, from the provider's bars endpoint, then streams trades.
 
 Exit status: 0 done or stopped with Ctrl-C; 1 a feed, the server or the data failed;
 2 a usage or configuration error.`;

@@ -14,6 +14,7 @@ import {
   type RoomView,
 } from "../party/market/push-queue.ts";
 import { LIMITS, type Tick } from "../party/protocol/index.ts";
+import { postRoom, readRoom } from "./feed-room.ts";
 
 export type PusherOptions = {
   /** `http://localhost:1999` */
@@ -215,22 +216,18 @@ export class Pusher {
     }
     const batch = slot.queue.take(this.batchSize());
     if (!batch) return;
-    const res = await fetch(this.roomUrl(slot.symbol), {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${this.options.token}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ ticks: batch }),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    const body = await res.text();
+    const res = await postRoom(
+      this.options.server,
+      this.options.token,
+      slot.symbol,
+      { ticks: batch },
+      this.timeoutMs,
+    );
     if (res.ok) {
-      const seq = readSeq(body);
-      this.acked(slot, seq);
+      this.acked(slot, readSeq(res.text));
       return;
     }
-    const message = errorMessage(body) ?? res.statusText;
+    const message = res.message;
     if (res.status === 401 || res.status === 403) {
       this.fatal = `the server refused the ingest token (HTTP ${res.status}: ${message}); check INGEST_TOKEN`;
       this.onFatal(this.fatal);
@@ -270,23 +267,8 @@ export class Pusher {
     }, delay);
   }
 
-  private async snapshot(symbol: string): Promise<RoomView> {
-    const res = await fetch(this.roomUrl(symbol), { signal: AbortSignal.timeout(this.timeoutMs) });
-    const body = await res.text();
-    if (!res.ok)
-      throw new Error(
-        `reading the room gave HTTP ${res.status}: ${errorMessage(body) ?? res.statusText}`,
-      );
-    const room = JSON.parse(body) as Partial<RoomView>;
-    return {
-      source: typeof room.source === "string" ? room.source : "",
-      seq: typeof room.seq === "number" ? room.seq : 0,
-      ticks: Array.isArray(room.ticks) ? room.ticks : [],
-    };
-  }
-
-  private roomUrl(symbol: string): string {
-    return `${this.options.server}/parties/ticker/${encodeURIComponent(symbol)}`;
+  private snapshot(symbol: string): Promise<RoomView> {
+    return readRoom(this.options.server, symbol, this.timeoutMs);
   }
 }
 
@@ -296,15 +278,6 @@ function readSeq(body: string): number | null {
     return typeof seq === "number" ? seq : null;
   } catch {
     return null;
-  }
-}
-
-function errorMessage(body: string): string | null {
-  try {
-    const message = (JSON.parse(body) as { error?: { message?: unknown } }).error?.message;
-    return typeof message === "string" ? message : null;
-  } catch {
-    return body.trim().slice(0, 200) || null;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS, type Tick } from "../protocol/index.ts";
+import { type Candle, LIMITS, type Tick } from "../protocol/index.ts";
 import { checkIngest } from "./ingest.ts";
 
 const T = Date.UTC(2026, 0, 5, 15, 30);
@@ -91,6 +91,7 @@ describe("checkIngest accepts good bodies", () => {
     expect(checkIngest({ ticks: [[T, 101.25, 3]] }, null, T)).toEqual({
       ok: true,
       ticks: [[T, 101.25, 3]],
+      candles: [],
     });
   });
 
@@ -107,12 +108,12 @@ describe("checkIngest accepts good bodies", () => {
       [T, 2, 1],
       [T, 3, 1],
     ];
-    expect(checkIngest({ ticks }, T, T)).toEqual({ ok: true, ticks });
+    expect(checkIngest({ ticks }, T, T)).toEqual({ ok: true, ticks, candles: [] });
   });
 
   it("accepts tiny fractional prices and sizes", () => {
     const ticks: Tick[] = [[T, 0.00001, 0.00000001]];
-    expect(checkIngest({ ticks }, null, T)).toEqual({ ok: true, ticks });
+    expect(checkIngest({ ticks }, null, T)).toEqual({ ok: true, ticks, candles: [] });
   });
 
   it("accepts prices and sizes up to their bounds, and times up to 60 s ahead", () => {
@@ -120,7 +121,7 @@ describe("checkIngest accepts good bodies", () => {
       [T, 1e9, 1e12],
       [T + 60_000, 5e-324, 5e-324],
     ];
-    expect(checkIngest({ ticks }, null, T)).toEqual({ ok: true, ticks });
+    expect(checkIngest({ ticks }, null, T)).toEqual({ ok: true, ticks, candles: [] });
   });
 
   it("refuses both ticks of a body that would overflow the session volume", () => {
@@ -152,5 +153,96 @@ describe("checkIngest is all or nothing", () => {
     expect(result.message).toMatch(new RegExp(`^tick ${at}:`));
     // Nothing comes back that a caller could apply by mistake.
     expect(result).not.toHaveProperty("ticks");
+  });
+});
+
+describe("checkIngest takes one-minute candles", () => {
+  const MIN = 60_000;
+  const minutes = (n: number, from = T - 10 * MIN): Candle[] =>
+    Array.from({ length: n }, (_, i) => [from + i * MIN, 100, 101 + i, 99, 100.5, 10 + i]);
+
+  it("alone or beside ticks, giving both back", () => {
+    const candles = minutes(3);
+    expect(checkIngest({ candles }, null, T)).toEqual({ ok: true, ticks: [], candles });
+    const ticks: Tick[] = [[T, 100.5, 1]];
+    expect(checkIngest({ candles, ticks }, T - 1, T)).toEqual({ ok: true, ticks, candles });
+    // A day of them, up to the minute in progress and as far back as a room holds.
+    const day = minutes(LIMITS.pushCandles, T - LIMITS.historyMs);
+    expect(checkIngest({ candles: day }, null, T).ok).toBe(true);
+  });
+
+  it("before or after the minute of the room's last pushed tick, not in it", () => {
+    expect(checkIngest({ candles: minutes(2) }, T, T).ok).toBe(true);
+    // A gap after the room's last tick, filled.
+    expect(checkIngest({ candles: minutes(2) }, T - 20 * MIN + 5, T).ok).toBe(true);
+    const live = checkIngest({ candles: minutes(2) }, T - 9 * MIN + 5, T);
+    expect(live).toEqual({
+      ok: false,
+      message: `candle 1: start ${T - 9 * MIN} is the minute of the room's last pushed tick: its ticks fill it`,
+    });
+  });
+
+  it("before the minute of the push's own first tick", () => {
+    const candles = minutes(2, T - 2 * MIN);
+    expect(checkIngest({ candles, ticks: [[T + 1, 1, 1]] }, null, T).ok).toBe(true);
+    const late = checkIngest({ candles, ticks: [[T - MIN + 5, 1, 1]] }, null, T);
+    expect(late).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^candle 1: .*first tick/),
+    });
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["an empty list", { candles: [] }, /at least one candle/],
+    ["a day and a minute", { candles: minutes(1441, T - 1441 * 60_000) }, /at most 1440 candles/],
+    ["a candle that is not a list", { candles: "x" }, /^candles must be an array/],
+    ["a candle of five items", { candles: [[T, 1, 1, 1, 1]] }, /^candle 0: volume/],
+    ["a candle of seven items", { candles: [[T, 1, 1, 1, 1, 1, 1]] }, /^candle 0:/],
+    ["a string price", { candles: [[T, 1, "2", 1, 1, 1]] }, /^candle 0: high must be a number/],
+    ["a zero low", { candles: [[T, 1, 1, 0, 1, 1]] }, /^candle 0: low must be positive/],
+    ["a zero volume", { candles: [[T, 1, 1, 1, 1, 0]] }, /^candle 0: volume must be positive/],
+    [
+      "a price over 1e9",
+      { candles: [[T, 2e9, 2e9, 1, 1, 1]] },
+      /^candle 0: open must be at most 1e9/,
+    ],
+    [
+      "a fractional start",
+      { candles: [[T + 0.5, 1, 1, 1, 1, 1]] },
+      /^candle 0: start must be whole/,
+    ],
+    [
+      "a start off the minute",
+      { candles: [[T + 1000, 1, 1, 1, 1, 1]] },
+      /^candle 0: .*start of a minute/,
+    ],
+    [
+      "a minute two minutes ahead",
+      { candles: [...minutes(2), [T + 2 * 60_000, 1, 1, 1, 1, 1]] },
+      /^candle 2: .* 60 s ahead of the server's clock/,
+    ],
+    [
+      "a minute over a day old",
+      { candles: [[T - LIMITS.historyMs - 60_000, 1, 1, 1, 1, 1]] },
+      /^candle 0: .* 24 h before the server's clock/,
+    ],
+    [
+      "a minute twice",
+      { candles: [...minutes(2), (minutes(2)[1] as Candle).slice()] },
+      /^candle 2: .* not after the candle ahead of it/,
+    ],
+    ["minutes out of order", { candles: minutes(3).reverse() }, /^candle 1: .*time order/],
+    ["a high below the close", { candles: [[T, 1, 1, 1, 2, 1]] }, /^candle 0: open and close/],
+    ["a low above the open", { candles: [[T, 1, 3, 2, 2, 1]] }, /^candle 0: open and close/],
+    ["neither ticks nor candles", { bars: minutes(1) }, /"ticks".*"candles".*or both/],
+    [
+      "bad ticks beside good candles",
+      { candles: minutes(1), ticks: [[T, 0, 1]] },
+      /^tick 0: price/,
+    ],
+  ])("refuses %s, naming the candle", (_what, body, message) => {
+    const result = checkIngest(body, null, T);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(message);
   });
 });

@@ -172,6 +172,11 @@ describe("sessionFromCandles", () => {
       [DAY + 60_000, 10.5, 12, 10, 11.5, 4],
     ];
     expect(sessionFromCandles(candles, [DAY + 61_000, 11.5, 1])?.price).toBe(11.5);
+    // A candle newer than the last tick (history that filled a gap after it) has the price.
+    expect(sessionFromCandles(candles, [DAY + 5_000, 10.25, 1])).toMatchObject({
+      price: 11.5,
+      time: DAY + 60_000,
+    });
     expect(sessionFromCandles(candles, undefined)).toMatchObject({
       price: 11.5,
       time: DAY + 60_000,

@@ -2,7 +2,7 @@
  * The quote: the current session's figures. A session is a UTC day; the previous close is the
  * last price of the day before (or the session's open when the room has no earlier history).
  */
-import type { Candle, Quote, Tick } from "../protocol/index.ts";
+import { bucketStart, type Candle, type Quote, type Tick } from "../protocol/index.ts";
 import { DAY_MS } from "./simulator.ts";
 
 export type Session = {
@@ -39,13 +39,18 @@ export function applyTicks(session: Session | null, ticks: readonly Tick[]): Ses
   return s;
 }
 
-/** Rebuilds the session from one-minute candles (oldest first) and the last tick. */
+/**
+ * Rebuilds the session from one-minute candles (oldest first) and the last tick. The price is
+ * the last tick's, unless a candle is newer than its minute (history merged after it, filling
+ * a gap the ticks left): then the newest candle's close is the latest trade known.
+ */
 export function sessionFromCandles(
   candles: readonly Candle[],
   last: Tick | undefined,
 ): Session | null {
   const lastCandle = candles[candles.length - 1];
   if (!lastCandle) return null;
+  const latest = last && bucketStart(last[0]) >= lastCandle[0] ? last : undefined;
   const day = dayOf(lastCandle[0]);
   let i = candles.length - 1;
   while (i > 0 && dayOf((candles[i - 1] as Candle)[0]) === day) i--;
@@ -67,8 +72,8 @@ export function sessionFromCandles(
     low,
     prevClose: before ? before[4] : first[1],
     volume,
-    price: last ? last[1] : lastCandle[4],
-    time: last ? last[0] : lastCandle[0],
+    price: latest ? latest[1] : lastCandle[4],
+    time: latest ? latest[0] : lastCandle[0],
   };
 }
 

@@ -14,6 +14,8 @@ export const LIMITS = {
   floodWindowMs: 10_000,
   /** Ticks per push request. */
   pushTicks: 1000,
+  /** One-minute candles per push request: a day of them. */
+  pushCandles: 1440,
   /** Largest push body, in bytes. */
   pushBytes: 256 * 1024,
   /** Largest price a pushed tick may carry; prices are in (0, pushMaxPrice]. */
@@ -53,6 +55,8 @@ export const ErrorCode = {
   methodNotAllowed: "method_not_allowed",
   internal: "internal_error",
   timeout: "timeout",
+  /** HTTP 502: an exchange a room fetches from failed, or does not list the product. */
+  upstream: "upstream_error",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -73,28 +73,67 @@ const bounded = (what: string, max: number) =>
     v.maxValue(max, `${what} must be at most ${max.toExponential().replace("+", "")}`),
   );
 
+/* @__NO_SIDE_EFFECTS__ */
+const epochMs = (what: string) =>
+  v.pipe(
+    v.number(`${what} must be a number of epoch milliseconds`),
+    v.safeInteger(`${what} must be whole epoch milliseconds`),
+    v.minValue(0, `${what} must not be negative`),
+  );
+
 export const TickSchema = /* @__PURE__ */ v.strictTuple(
-  [
-    v.pipe(
-      v.number("time must be a number of epoch milliseconds"),
-      v.safeInteger("time must be whole epoch milliseconds"),
-      v.minValue(0, "time must not be negative"),
-    ),
-    bounded("price", LIMITS.pushMaxPrice),
-    bounded("size", LIMITS.pushMaxSize),
-  ],
+  [epochMs("time"), bounded("price", LIMITS.pushMaxPrice), bounded("size", LIMITS.pushMaxSize)],
   "a tick is [time, price, size]",
 );
 
-export const IngestBodySchema = /* @__PURE__ */ v.object(
-  {
-    ticks: v.pipe(
-      v.array(TickSchema, "ticks must be an array of [time, price, size]"),
-      v.minLength(1, "ticks must hold at least one tick"),
-      v.maxLength(LIMITS.pushTicks, `at most ${LIMITS.pushTicks} ticks per push`),
-    ),
-  },
-  'the body must be {"ticks": [[time, price, size], ...]}',
+/** A finished one-minute candle a bridge backfills with: `[start, open, high, low, close, volume]`. */
+export const CandleSchema = /* @__PURE__ */ v.strictTuple(
+  [
+    epochMs("start"),
+    bounded("open", LIMITS.pushMaxPrice),
+    bounded("high", LIMITS.pushMaxPrice),
+    bounded("low", LIMITS.pushMaxPrice),
+    bounded("close", LIMITS.pushMaxPrice),
+    bounded("volume", LIMITS.pushMaxSize),
+  ],
+  "a candle is [start, open, high, low, close, volume]",
 );
 
-export type IngestReply = { accepted: number; seq: number };
+const INGEST_SHAPE =
+  'the body must be {"ticks": [[time, price, size], ...]}, {"candles": [[start, open, high, low, close, volume], ...]} or both';
+
+/**
+ * A push: live ticks, one-minute candles (a bridge's backfill of the day), or both. Candles
+ * are an additive extension; a body with neither is refused.
+ */
+export const IngestBodySchema = /* @__PURE__ */ v.pipe(
+  v.object(
+    {
+      ticks: v.optional(
+        v.pipe(
+          v.array(TickSchema, "ticks must be an array of [time, price, size]"),
+          v.minLength(1, "ticks must hold at least one tick"),
+          v.maxLength(LIMITS.pushTicks, `at most ${LIMITS.pushTicks} ticks per push`),
+        ),
+      ),
+      candles: v.optional(
+        v.pipe(
+          v.array(
+            CandleSchema,
+            "candles must be an array of [start, open, high, low, close, volume]",
+          ),
+          v.minLength(1, "candles must hold at least one candle"),
+          v.maxLength(LIMITS.pushCandles, `at most ${LIMITS.pushCandles} candles per push`),
+        ),
+      ),
+    },
+    INGEST_SHAPE,
+  ),
+  v.check((body) => body.ticks !== undefined || body.candles !== undefined, INGEST_SHAPE),
+);
+
+/**
+ * `accepted`: ticks taken; `seq`: the room's counter after them (candles do not count);
+ * `candles`: candles merged into the room's day, when the push had any.
+ */
+export type IngestReply = { accepted: number; seq: number; candles?: number };

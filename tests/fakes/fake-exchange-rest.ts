@@ -2,25 +2,34 @@
  * A local stand-in for the exchanges' public REST history endpoints, so that no test reaches a
  * real exchange. One HTTP server speaks three dialects, each as its documentation describes it:
  *
- * - Coinbase Exchange, `GET /products/{id}/candles?granularity=60&start=ISO&end=ISO`: rows of
- *   `[time (s), low, high, open, close, volume]` as numbers, newest first, at most 300 a request
- *   (a range holding more is refused with HTTP 400), no row for a minute without trades, and
- *   possibly rows before `start`; 404 `{"message":"NotFound"}` for an unknown product, 429 past
- *   the rate limit.
- * - Kraken, `GET /0/public/OHLC?pair=XBTUSD&interval=1&since=S`: `{"error": [], "result":
- *   {"XXBTZUSD": [[time (s), "open", "high", "low", "close", "vwap", "volume", count]], "last":
- *   S}}`, only the 720 most recent entries whatever `since` says, the last one the minute in
- *   progress; errors with HTTP 200 in `error`: `EQuery:Unknown asset pair`, and
+ * - Coinbase Exchange, `GET /products/{id}/candles?granularity=G&start=ISO&end=ISO`, G one of
+ *   60, 300, 900, 3600, 21600, 86400 (else 400): rows of `[time (s), low, high, open, close,
+ *   volume]` as numbers, newest first, at most 300 a request (a range holding more is refused
+ *   with HTTP 400), no row for a bucket without trades, and possibly rows before `start`; 404
+ *   `{"message":"NotFound"}` for an unknown product, 429 past the rate limit.
+ * - Kraken, `GET /0/public/OHLC?pair=XBTUSD&interval=I&since=S`, I one of 1, 5, 15, 30, 60,
+ *   240, 1440, 10080, 21600 minutes (else `EGeneral:Invalid arguments`): `{"error": [],
+ *   "result": {"XXBTZUSD": [[time (s), "open", "high", "low", "close", "vwap", "volume",
+ *   count]], "last": S}}`, only the 720 most recent entries whatever `since` says, the last one
+ *   the bar in progress; errors with HTTP 200 in `error`: `EQuery:Unknown asset pair`, and
  *   `EGeneral:Too many requests` past the rate limit.
- * - Binance, `GET /api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=MS&endTime=MS&limit=N`:
- *   rows of `[open time, "open", "high", "low", "close", "volume", close time, …]`, oldest
- *   first, at most `limit` (max 1000), every minute including those without trades (zero
- *   volume); HTTP 400 `{"code": -1121, "msg": "Invalid symbol."}` for an unknown symbol, 429 or
- *   418 with `Retry-After` past the rate limit.
+ * - Binance, `GET /api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=MS&endTime=MS&limit=N`,
+ *   intervals of a fixed length from `1m` to `1w` (else `-1120 Invalid interval.`): rows of
+ *   `[open time, "open", "high", "low", "close", "volume", close time, …]`, oldest first, at
+ *   most `limit` (max 1000), every interval including those without trades (zero volume);
+ *   HTTP 400 `{"code": -1121, "msg": "Invalid symbol."}` for an unknown symbol, 429 or 418
+ *   with `Retry-After` past the rate limit.
  *
- * The market is deterministic: `candle(symbol, start)` is the same on every run, and a few
- * minutes have no trades (every 97th, and any range in `quiet`), so that tests can tell a gap
- * the market left from one a client made. Tests switch rate limits and failures on per
+ * Bars lie on the UTC clock: every interval is a multiple of its length after the epoch (days
+ * from midnight), except Binance's weeks, which open on Monday. Kraken's weeks run from the
+ * epoch's weekday, Thursday (not documented).
+ *
+ * The market is deterministic: `candle(symbol, start)` and `bar(symbol, ms, start)` are the
+ * same on every run, and a few minutes have no trades (every 97th, and any range in `quiet`),
+ * so that tests can tell a gap the market left from one a client made. Minutes go back
+ * `historyMs`, coarser bars `longHistoryMs`; a bar is the market's walk over its time (open and
+ * close where the walk is at its ends, the one in progress closing at the current minute's
+ * close), not a fold of the minutes. Tests switch rate limits and failures on per
  * exchange, and read every request the fake got, to check that pagination stayed within limits.
  *
  * It listens on 127.0.0.1 on a port the OS chooses. Point an adapter at `fake.url` through
@@ -43,8 +52,10 @@ export type FakeRestOptions = {
   symbols?: string[];
   /** The fake's clock, in epoch milliseconds. Default: the real one. */
   now?: number | (() => number);
-  /** How far back the data goes from now. Default: three days. */
+  /** How far back one-minute data goes from now. Default: three days. */
   historyMs?: number;
+  /** How far back bars of coarser intervals go from now. Default: six years. */
+  longHistoryMs?: number;
   /** Ranges [from, to) of epoch milliseconds in which nothing traded. */
   quiet?: [from: number, to: number][];
 };
@@ -81,6 +92,11 @@ export interface FakeExchangeRest {
   candle(symbol: string, start: number): Candle | null;
   /** Every candle with a start in [from, to), oldest first: what a client should end up with. */
   candles(symbol: string, from: number, to: number): Candle[];
+  /**
+   * The market's bar of `ms` starting at `start` (the minute's candle for a minute), or null
+   * outside the history.
+   */
+  bar(symbol: string, ms: number, start: number): Candle | null;
   /** Answers the exchange's requests with its rate-limit answer. */
   limit(exchange: RestDialect, options?: Disruption): void;
   /** Answers the exchange's requests with a server error (default 503, an HTML page). */
@@ -94,13 +110,36 @@ export interface FakeExchangeRest {
   close(): Promise<void>;
 }
 
-const DEFAULTS = { symbols: ["BTC-USD", "ETH-USD"], historyMs: 3 * 86_400_000 };
+const DAY_MS = 86_400_000;
+const DEFAULTS = {
+  symbols: ["BTC-USD", "ETH-USD"],
+  historyMs: 3 * DAY_MS,
+  longHistoryMs: 6 * 365 * DAY_MS,
+};
 const COINBASE_MAX = 300;
 const COINBASE_GRANULARITIES = new Set([60, 300, 900, 3600, 21600, 86400]);
 const KRAKEN_MAX = 720;
 const KRAKEN_INTERVALS = new Set([1, 5, 15, 30, 60, 240, 1440, 10080, 21600]);
 const BINANCE_MAX = 1000;
 const BINANCE_INTERVALS = new Set("1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M".split(" "));
+/** Binance's intervals of a fixed length that the fake serves (not `1s`, `3d`, `1M`). */
+const BINANCE_MS: Record<string, number> = {
+  "1m": CANDLE_MS,
+  "3m": 3 * CANDLE_MS,
+  "5m": 5 * CANDLE_MS,
+  "15m": 15 * CANDLE_MS,
+  "30m": 30 * CANDLE_MS,
+  "1h": 60 * CANDLE_MS,
+  "2h": 120 * CANDLE_MS,
+  "4h": 240 * CANDLE_MS,
+  "6h": 360 * CANDLE_MS,
+  "8h": 480 * CANDLE_MS,
+  "12h": 720 * CANDLE_MS,
+  "1d": DAY_MS,
+  "1w": 7 * DAY_MS,
+};
+/** 1970-01-05, a Monday: Binance's weeks open this long after the epoch's Thursday. */
+const MONDAY_MS = 4 * DAY_MS;
 
 /** Starts the fake on 127.0.0.1 and a free port. */
 export async function startFakeExchangeRest(
@@ -111,31 +150,10 @@ export async function startFakeExchangeRest(
   return fake;
 }
 
-type Active = {
-  mode: "limit" | "fail" | "stall";
-  after: number;
-  times: number;
-  options: Disruption;
-};
-
-class Fake implements FakeExchangeRest {
-  readonly requests: RestRequest[] = [];
+/** An HTTP server on 127.0.0.1 and a port the OS chooses, for the fakes to answer from. */
+export abstract class LocalServer {
   private port = 0;
-  private readonly server: Server;
-  private readonly symbols: string[];
-  private readonly clock: () => number;
-  private readonly historyMs: number;
-  private readonly quiet: [number, number][];
-  private readonly disruptions = new Map<RestDialect, Active>();
-
-  constructor(options: FakeRestOptions) {
-    this.symbols = options.symbols ?? DEFAULTS.symbols;
-    const now = options.now;
-    this.clock = typeof now === "function" ? now : now === undefined ? Date.now : () => now;
-    this.historyMs = options.historyMs ?? DEFAULTS.historyMs;
-    this.quiet = options.quiet ?? [];
-    this.server = createServer((req, res) => this.handle(req, res));
-  }
+  private readonly server: Server = createServer((req, res) => this.handle(req, res));
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -157,6 +175,35 @@ class Fake implements FakeExchangeRest {
       this.server.closeAllConnections();
       this.server.close(() => resolve());
     });
+  }
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): void;
+}
+
+type Active = {
+  mode: "limit" | "fail" | "stall";
+  after: number;
+  times: number;
+  options: Disruption;
+};
+
+class Fake extends LocalServer implements FakeExchangeRest {
+  readonly requests: RestRequest[] = [];
+  private readonly symbols: string[];
+  private readonly clock: () => number;
+  private readonly historyMs: number;
+  private readonly longHistoryMs: number;
+  private readonly quiet: [number, number][];
+  private readonly disruptions = new Map<RestDialect, Active>();
+
+  constructor(options: FakeRestOptions) {
+    super();
+    this.symbols = options.symbols ?? DEFAULTS.symbols;
+    const now = options.now;
+    this.clock = typeof now === "function" ? now : now === undefined ? Date.now : () => now;
+    this.historyMs = options.historyMs ?? DEFAULTS.historyMs;
+    this.longHistoryMs = options.longHistoryMs ?? DEFAULTS.longHistoryMs;
+    this.quiet = options.quiet ?? [];
   }
 
   now(): number {
@@ -240,6 +287,25 @@ class Fake implements FakeExchangeRest {
     return out;
   }
 
+  bar(symbol: string, ms: number, start: number): Candle | null {
+    if (ms === CANDLE_MS) return this.candle(symbol, start);
+    const now = this.now();
+    if (start > now || start < now - this.longHistoryMs) return null;
+    // The bar in progress has run up to the current minute, whose close is the walk's now.
+    const end = Math.min(start + ms, bucketStart(now) + CANDLE_MS);
+    const open = price(symbol, start / CANDLE_MS);
+    const close = price(symbol, end / CANDLE_MS);
+    const k = start / ms;
+    const swing = 0.0004 * Math.sqrt(ms / CANDLE_MS);
+    const high = cents(Math.max(open, close) * (1 + swing * (1 + Math.sin(k * 3.1))));
+    const low = cents(Math.min(open, close) * (1 - swing * (1 + Math.cos(k * 2.3))));
+    const minutes = (end - start) / CANDLE_MS;
+    const volume = Number(
+      ((0.1 + (hash(`${symbol}:${ms}:${k}`) % 100_000) / 10_000) * minutes).toFixed(8),
+    );
+    return [start, open, high, low, close, volume];
+  }
+
   private isQuiet(start: number): boolean {
     if ((start / CANDLE_MS) % 97 === 13) return true;
     return this.quiet.some(([from, to]) => start >= from && start < to);
@@ -259,7 +325,7 @@ class Fake implements FakeExchangeRest {
   // -------------------------------------------------------------------------------------------
   // HTTP
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://fake");
     const query = Object.fromEntries(url.searchParams);
     const route = routeOf(url.pathname);
@@ -315,14 +381,14 @@ class Fake implements FakeExchangeRest {
       // Not documented: the exact message.
       return { status: 400, body: { message: "Unsupported granularity" } };
     }
-    if (granularity !== 60) return { status: 400, body: { message: "not served by this fake" } };
+    const size = granularity * 1000;
     const now = this.now();
     let start: number;
     let end: number;
     if (query.start === undefined || query.end === undefined) {
       // "If the start or end fields are not provided, both fields are ignored": a range ending now.
-      end = bucketStart(now);
-      start = end - (COINBASE_MAX - 1) * CANDLE_MS;
+      end = bucketStart(now, size);
+      start = end - (COINBASE_MAX - 1) * size;
     } else {
       start = Date.parse(query.start);
       end = Date.parse(query.end);
@@ -331,7 +397,7 @@ class Fake implements FakeExchangeRest {
       }
       if (end < start) return { status: 400, body: { message: "start must be before end" } };
       // Both ends count as buckets (not documented; ccxt asks for `(limit - 1)` buckets past `start`).
-      const buckets = Math.floor((end - bucketStart(start)) / CANDLE_MS) + 1;
+      const buckets = Math.floor((end - bucketStart(start, size)) / size) + 1;
       if (buckets > COINBASE_MAX) {
         return {
           status: 400,
@@ -345,9 +411,9 @@ class Fake implements FakeExchangeRest {
     // "Your response may contain as many as 300 candles and some of those candles may precede
     // your declared start value": the fake answers the 300 buckets that end at `end`.
     const rows: unknown[] = [];
-    const last = bucketStart(end);
-    for (let t = last; t > last - COINBASE_MAX * CANDLE_MS; t -= CANDLE_MS) {
-      const c = this.candle(symbol, t);
+    const last = bucketStart(end, size);
+    for (let t = last; t > last - COINBASE_MAX * size; t -= size) {
+      const c = this.bar(symbol, size, t);
       if (c) rows.push([t / 1000, c[3], c[2], c[1], c[4], c[5]]);
     }
     return { status: 200, body: rows };
@@ -367,16 +433,17 @@ class Fake implements FakeExchangeRest {
     if (!KRAKEN_INTERVALS.has(interval)) {
       return { status: 200, body: { error: ["EGeneral:Invalid arguments"] } };
     }
-    if (interval !== 1) return { status: 200, body: { error: ["EGeneral:Invalid arguments"] } };
-    const current = bucketStart(this.now());
+    const size = interval * CANDLE_MS;
+    const current = bucketStart(this.now(), size);
     const since = query.since === undefined ? 0 : Number(query.since);
     const rows: unknown[] = [];
-    for (let t = current - (KRAKEN_MAX - 1) * CANDLE_MS; t <= current; t += CANDLE_MS) {
+    for (let t = current - (KRAKEN_MAX - 1) * size; t <= current; t += size) {
       // Entries after `since` (not documented whether `since` itself is included), and always
-      // the minute in progress.
+      // the bar in progress.
       if (t / 1000 <= since && t !== current) continue;
-      if (!this.inHistory(t)) continue;
-      const c = this.candle(symbol, t);
+      if (size === CANDLE_MS && !this.inHistory(t)) continue;
+      const c = this.bar(symbol, size, t);
+      if (!c && size !== CANDLE_MS) continue;
       if (c) {
         const vwap = cents((c[1] + c[2] + c[3] + c[4]) / 4);
         const count = 1 + (hash(`${symbol}:${t}:n`) % 40);
@@ -387,7 +454,7 @@ class Fake implements FakeExchangeRest {
         rows.push([t / 1000, p, p, p, p, p, d8(0), 0]);
       }
     }
-    const last = (current - CANDLE_MS) / 1000;
+    const last = (current - size) / 1000;
     return {
       status: 200,
       body: { error: [], result: { [krakenNames(symbol).key]: rows, last } },
@@ -411,9 +478,13 @@ class Fake implements FakeExchangeRest {
     if (!BINANCE_INTERVALS.has(query.interval ?? "")) {
       return { status: 400, body: { code: -1120, msg: "Invalid interval." } };
     }
-    if (query.interval !== "1m") {
-      return { status: 400, body: { code: -1120, msg: "Invalid interval." } };
+    const size = BINANCE_MS[query.interval ?? ""];
+    if (size === undefined) {
+      // A valid interval of no fixed length (`1M`, `3d`'s alignment is not documented).
+      return { status: 400, body: { code: -1120, msg: "not served by this fake" } };
     }
+    const offset = query.interval === "1w" ? MONDAY_MS : 0;
+    const open = (t: number) => bucketStart(t - offset, size) + offset;
     const limit = query.limit === undefined ? 500 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > BINANCE_MAX) {
       // Not documented: whether a limit over the maximum is refused or cut; the fake refuses.
@@ -425,20 +496,20 @@ class Fake implements FakeExchangeRest {
     const now = this.now();
     const startTime = query.startTime === undefined ? null : Number(query.startTime);
     const endTime = query.endTime === undefined ? null : Number(query.endTime);
-    const newest = bucketStart(Math.min(now, endTime ?? now));
+    const newest = open(Math.min(now, endTime ?? now));
     const times: number[] = [];
     if (startTime !== null) {
-      for (let t = bucketStart(startTime + CANDLE_MS - 1); t <= newest && times.length < limit; ) {
+      for (let t = open(startTime + size - 1); t <= newest && times.length < limit; ) {
         times.push(t);
-        t += CANDLE_MS;
+        t += size;
       }
     } else {
-      for (let t = newest; times.length < limit; t -= CANDLE_MS) times.unshift(t);
+      for (let t = newest; times.length < limit; t -= size) times.unshift(t);
     }
     const rows: unknown[] = [];
     for (const t of times) {
-      if (!this.inHistory(t)) continue;
-      const c = this.candle(symbol, t);
+      if (size === CANDLE_MS ? !this.inHistory(t) : !this.bar(symbol, size, t)) continue;
+      const c = this.bar(symbol, size, t);
       const p = this.flat(symbol, t);
       const [o, h, l, cl, v] = c ? [c[1], c[2], c[3], c[4], c[5]] : [p, p, p, p, 0];
       const trades = c ? 1 + (hash(`${symbol}:${t}:n`) % 40) : 0;
@@ -449,7 +520,7 @@ class Fake implements FakeExchangeRest {
         d8(l),
         d8(cl),
         d8(v),
-        t + CANDLE_MS - 1,
+        t + size - 1,
         d8(cents(v * cl)),
         trades,
         d8(v / 2),
@@ -526,7 +597,7 @@ function price(symbol: string, m: number): number {
   return cents(base * (1 + wave));
 }
 
-function cents(n: number): number {
+export function cents(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
@@ -536,7 +607,7 @@ function d8(n: number): string {
 }
 
 /** FNV-1a: a stable small hash for deterministic volumes and counts. */
-function hash(text: string): number {
+export function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

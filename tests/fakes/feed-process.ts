@@ -23,6 +23,12 @@ export interface FeedProcess {
   kill(): Promise<void>;
 }
 
+/**
+ * The bridge backfills from its provider's bars endpoint: a test that does not point it at a
+ * fake gets a local port nothing listens on, so that no test reaches the internet.
+ */
+const NO_REST = { FINNHUB_REST_URL: "http://127.0.0.1:9", ALPACA_REST_URL: "http://127.0.0.1:9" };
+
 const running = new Set<FeedProcess>();
 process.once("exit", () => {
   for (const feed of running) {
@@ -36,8 +42,9 @@ process.once("exit", () => {
 
 /**
  * @param args the arguments after `npm run feed --`
- * @param env the whole environment of the feed besides PATH and HOME: the caller's own
- *   settings (a developer's INGEST_TOKEN, FINNHUB_TOKEN…) do not leak into a test.
+ * @param env the whole environment of the feed besides PATH and HOME (and bars endpoints that
+ *   lead nowhere): the caller's own settings (a developer's INGEST_TOKEN, FINNHUB_TOKEN…) do not
+ *   leak into a test.
  */
 export function startFeed(args: string[], env: Record<string, string>): FeedProcess {
   const child: ChildProcess = spawn(
@@ -45,7 +52,13 @@ export function startFeed(args: string[], env: Record<string, string>): FeedProc
     ["--import", "tsx", "scripts/feed.ts", ...args],
     {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        NO_COLOR: "1",
+        ...NO_REST,
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

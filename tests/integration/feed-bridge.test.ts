@@ -12,8 +12,9 @@ import { binance } from "../../party/market/providers/binance.ts";
 import { coinbase } from "../../party/market/providers/coinbase.ts";
 import { kraken } from "../../party/market/providers/kraken.ts";
 import type { ExchangeAdapter, FeedEvent } from "../../party/market/providers/types.ts";
-import type { Tick } from "../../party/protocol/index.ts";
+import type { Candle, Tick } from "../../party/protocol/index.ts";
 import { type FakeExchange, startFakeExchange } from "../fakes/fake-exchange.ts";
+import { type FakeStockBars, startFakeStockBars } from "../fakes/fake-stock-bars.ts";
 import { type FeedProcess, startFeed, stopAllFeeds } from "../fakes/feed-process.ts";
 import { type FlakyProxy, startFlakyProxy } from "../fakes/flaky-proxy.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
@@ -22,6 +23,7 @@ const TOKEN = "feed-bridge-token";
 
 const fakes: FakeExchange[] = [];
 const proxies: FlakyProxy[] = [];
+const barFakes: FakeStockBars[] = [];
 const sockets: WebSocket[] = [];
 
 async function fake(options: Parameters<typeof startFakeExchange>[0]): Promise<FakeExchange> {
@@ -35,7 +37,14 @@ afterEach(async () => {
   await stopAllFeeds();
   await Promise.all(fakes.splice(0).map((f) => f.close()));
   await Promise.all(proxies.splice(0).map((p) => p.close()));
+  await Promise.all(barFakes.splice(0).map((b) => b.close()));
 });
+
+async function barsFake(options: Parameters<typeof startFakeStockBars>[0]): Promise<FakeStockBars> {
+  const b = await startFakeStockBars(options);
+  barFakes.push(b);
+  return b;
+}
 
 async function until<T>(
   read: () => T | Promise<T>,
@@ -225,7 +234,7 @@ describe("the stock feed bridge", () => {
     await server?.dispose();
   });
 
-  type Room = { source: string; seq: number; ticks: Tick[] };
+  type Room = { source: string; seq: number; ticks: Tick[]; candles: Candle[] };
   async function room(symbol: string, base = server.url): Promise<Room> {
     const res = await fetch(`${base}/parties/ticker/${symbol}`, {
       signal: AbortSignal.timeout(5000),
@@ -343,6 +352,65 @@ describe("the stock feed bridge", () => {
       [t0 + 4, 120.02, 5],
     ]);
     expect((await roomWith("TSLA", 1)).ticks).toEqual([[t0 + 2, 250.5, 10]]);
+    await ctrlC(feed);
+  });
+
+  it("backfills the day's minutes from alpaca's bars, streams trades, and asks again after a gap", async () => {
+    const bars = await barsFake({ key: "AKBARS", secret: "sb" });
+    const f = await fake({ dialect: "alpaca", key: "AKBARS", secret: "sb", products: ["AMZN"] });
+    const feed = bridge("alpaca", "AMZN", {
+      ALPACA_KEY_ID: "AKBARS",
+      ALPACA_SECRET_KEY: "sb",
+      ALPACA_WS_URL: f.url,
+      ALPACA_REST_URL: bars.url,
+    });
+    await feed.waitForOutput(/backfilled AMZN with \d{4} minutes of alpaca bars/);
+    const day = await room("AMZN");
+    expect(day.source).toBe("push");
+    const first = (day.candles[0] as Candle)[0];
+    const last = (day.candles.at(-1) as Candle)[0];
+    expect(day.candles).toEqual(bars.bars("AMZN", first, last + 60_000));
+    expect(day.candles.length).toBeGreaterThan(1400);
+    expect(Date.now() - last).toBeLessThan(3 * 60_000);
+    expect(bars.requests.map((r) => r.query.feed)).toEqual(["iex"]);
+
+    const t0 = Date.now();
+    f.trade("AMZN", 1234.5, 7, t0);
+    const live = await roomWith("AMZN", 1);
+    expect(live.ticks).toEqual([[t0, 1234.5, 7]]);
+    expect(live.candles.slice(0, -1)).toEqual(day.candles.filter((c) => c[0] < t0 - (t0 % 60_000)));
+
+    // A gap: the bridge asks for the minutes the room lacks again, and they are the stream's.
+    f.drop();
+    await until(
+      () => bars.requests.length,
+      (n) => n === 2,
+      10_000,
+      "a second bars request",
+    );
+    await feed.waitForOutput(/subscribed to AMZN[\s\S]*subscribed to AMZN/);
+    f.trade("AMZN", 1235, 1, t0 + 10);
+    expect((await roomWith("AMZN", 2)).ticks.at(-1)).toEqual([t0 + 10, 1235, 1]);
+    await ctrlC(feed);
+    expect(feed.output()).toMatch(/minutes backfilled \d{4}/);
+  });
+
+  it("streams trades all the same when the provider's plan has no bars, saying so once", async () => {
+    const bars = await barsFake({ noCandles: true });
+    const f = await fake({ dialect: "finnhub", products: ["NFLX"], heartbeatMs: 200 });
+    const feed = bridge("finnhub", "NFLX", {
+      FINNHUB_TOKEN: "t",
+      FINNHUB_WS_URL: f.url,
+      FINNHUB_REST_URL: bars.url,
+    });
+    await feed.waitForOutput(
+      /^feed: finnhub: no bars to backfill NFLX with \(finnhub: You don't have access to this resource\. \(HTTP 403\): the plan does not include stock candles\); streaming trades only$/m,
+    );
+    await f.waitFor(() => f.subscribers("NFLX") === 1, 10_000, "subscription");
+    const t0 = Date.now();
+    f.trade("NFLX", 480.5, 2, t0);
+    expect((await roomWith("NFLX", 1)).ticks).toEqual([[t0, 480.5, 2]]);
+    expect(bars.requests).toHaveLength(1);
     await ctrlC(feed);
   });
 

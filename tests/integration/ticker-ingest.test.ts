@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/settings.ts";
 import { startServers, type TestServer } from "../helpers/server.ts";
 import {
+  bucket,
   expectHttpError,
   expectQuoteFrame,
   expectSnapshot,
@@ -73,6 +74,15 @@ async function pushOk(symbol: string, ticks: Tick[]): Promise<{ accepted: number
   expect(body.accepted).toBe(ticks.length);
   expect(Number.isSafeInteger(body.seq), `seq ${body.seq} is an integer`).toBe(true);
   return body;
+}
+
+/** The room's counters (`GET ?stats`, with the token). */
+async function stats(symbol: string): Promise<{ storageWrites: number }> {
+  const reply = await request(`${ingest.url}/parties/ticker/${symbol}?stats`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  expect(reply.status, reply.text).toBe(200);
+  return reply.body as { storageWrites: number };
 }
 
 /** What a rejected push must leave alone. */
@@ -373,6 +383,50 @@ describe("a room taking pushed ticks", () => {
 });
 
 /** Last in the file: the connections it leaves behind may be broken. */
+describe("a room taking pushed candles", () => {
+  it("merges a backfill of minutes into its day, stores it, and gives its watchers a snapshot", async () => {
+    const symbol = "PUSHBARS";
+    const ticks = ticksFrom(Date.now() - 500, 1, 300);
+    await pushOk(symbol, ticks);
+    const minute = bucket(lastOf(ticks)[0]);
+    const full = await connect(symbol);
+    const before = expectSnapshot(await full.nextOf("snapshot", 5000), { symbol, source: "push" });
+    const writes = (await stats(symbol)).storageWrites;
+    // The minutes before the bridge started streaming, as its provider's bars give them.
+    const candles = [3, 2, 1].map((back, i): [number, number, number, number, number, number] => [
+      minute - back * 60_000,
+      290 + i,
+      295 + i,
+      289 + i,
+      291 + i,
+      1500 + i,
+    ]);
+    const reply = await push(ingest.url, symbol, { candles }, TOKEN);
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body).toEqual({ accepted: 0, seq: before.seq, candles: 3 });
+
+    const fresh = expectSnapshot(await full.nextOf("snapshot", 3000), { symbol, source: "push" });
+    expect(fresh.seq).toBe(before.seq);
+    expect(fresh.candles).toEqual([...candles, ...before.candles]);
+    expect(fresh.ticks).toEqual(before.ticks);
+    // Stored before acknowledged: the write is counted by the time the answer came.
+    expect((await stats(symbol)).storageWrites).toBeGreaterThan(writes);
+    const read = await getSnapshot(ingest.url, symbol);
+    expect(read.candles).toEqual(fresh.candles);
+
+    // Refused whole, naming the candle, and nothing changes.
+    const bad = await push(
+      ingest.url,
+      symbol,
+      { candles: [[minute - 600_000 + 1, 1, 1, 1, 1, 1]] },
+      TOKEN,
+    );
+    expect(bad.status).toBe(400);
+    expect(expectHttpError(bad.body).message).toMatch(/^candle 0: .* start of a minute/);
+    expect(stateOf(await getSnapshot(ingest.url, symbol))).toEqual(stateOf(read));
+  });
+});
+
 describe("a bridge that got a refusal", () => {
   it("takes the next push on the same connection after a refused one", async () => {
     // A bridge with plain fetch that fixes its token and pushes again at once. Whether a

@@ -7,12 +7,51 @@
  * subscription list back. Trades are `T:"t"` with `S` symbol, `p` price, `s` size and `t`
  * RFC 3339 time with nanoseconds. Most plans allow one connection per key: a second one gets
  * error 406.
+ *
+ * Bars come from the market data REST API's "Historical bars" (docs.alpaca.markets, Market
+ * Data API): `GET https://data.alpaca.markets/v2/stocks/{symbol}/bars?timeframe=1Min&start=
+ * RFC3339&end=RFC3339&limit=10000&feed=iex&page_token=…`, with the key in the
+ * `APCA-API-KEY-ID` and `APCA-API-SECRET-KEY` headers, answered as `{"bars": [{"t": RFC 3339
+ * start, "o", "h", "l", "c", "v", "n", "vw"}, …] (or null), "symbol", "next_page_token"}`,
+ * oldest first, no bar for a minute without trades. The feed is the stream's (`iex`, or `sip`
+ * on a paid plan). Errors are `{"message": …}`: 401 or 403 for a refused key, 422 for an
+ * invalid symbol or parameter; past the plan's requests a minute (200 on the free plan) 429,
+ * with `X-RateLimit-Reset` (epoch seconds) saying when the window opens.
  */
 import { canonicalSymbol, type Tick } from "../../protocol/index.ts";
 import { clipFrame, isObject, json, rfc3339, text, tick } from "./decode.ts";
-import type { StockAdapter, StockEvent, SymbolTicks } from "./types.ts";
+import {
+  Candles,
+  emptyRange,
+  errorText,
+  failed,
+  getPage,
+  guarded,
+  iso,
+  limited,
+  type Page,
+  plan,
+  refused,
+  retryAfterMs,
+  root,
+  row,
+  unreadable,
+} from "./history.ts";
+import type {
+  HistoryResult,
+  StockAdapter,
+  StockEvent,
+  StockHistoryRequest,
+  SymbolTicks,
+} from "./types.ts";
 
 const IGNORE: StockEvent[] = [{ kind: "ignore" }];
+/** Bars one page may hold: a day of minutes is one page. */
+const PAGE_BARS = 10_000;
+/** Pages one request follows at most: a day needs one. */
+const MAX_PAGES = 5;
+/** The limit counts requests a minute: without a reset time, wait that long. */
+const LIMIT_WAIT_MS = 60_000;
 
 /**
  * The stream's error codes. `fatal`: the same request will be refused again. 401 and 404 are
@@ -49,6 +88,8 @@ export const alpaca: StockAdapter = {
   },
 
   url: (base) => base,
+  defaultRestUrl: "https://data.alpaca.markets",
+  restUrlEnv: "ALPACA_REST_URL",
 
   symbol: (symbol) => (canonicalSymbol(symbol) === symbol ? symbol : null),
 
@@ -138,7 +179,67 @@ export const alpaca: StockAdapter = {
     }
     return { message: `alpaca refused the connection (HTTP ${status})`, fatal: false };
   },
+
+  history: (request) => guarded("alpaca", () => history(request)),
 };
+
+/** The bars feed of a stream URL: its last path segment when that is `iex` or `sip`. */
+export function barsFeed(streamUrl: string): "iex" | "sip" {
+  return /\/sip\/?$/.test(streamUrl.trim()) ? "sip" : "iex";
+}
+
+async function history(request: StockHistoryRequest): Promise<HistoryResult> {
+  const fetching = plan(request, { "1min": "1Min" });
+  if (!fetching) return emptyRange(request.from);
+  const { range, param } = fetching;
+  const { key, secret = "" } = request.credentials;
+  const headers = { "APCA-API-KEY-ID": key, "APCA-API-SECRET-KEY": secret };
+  const candles = new Candles(range);
+  const path = `${root(request.base)}/v2/stocks/${encodeURIComponent(request.product)}/bars`;
+  // `end` is inclusive: the last minute's start.
+  const query = `timeframe=${param}&start=${iso(range.first)}&end=${iso(range.last)}&limit=${PAGE_BARS}&feed=${barsFeed(request.streamUrl)}`;
+  let token: string | null = null;
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const url = `${path}?${query}${token ? `&page_token=${encodeURIComponent(token)}` : ""}`;
+    const page = await getPage(request.fetch, url, "alpaca", headers);
+    if (typeof page === "string") return failed(page, candles);
+    const problem = answerProblem(page, request.product, candles);
+    if (problem) return problem;
+    const body = isObject(page.body) ? page.body : null;
+    const bars = body?.bars === null ? [] : body?.bars;
+    if (!Array.isArray(bars)) {
+      return failed(`alpaca answered bars that are not a list: ${errorText(page)}`, candles);
+    }
+    const broken = unreadable("alpaca", candles.add(bars, readBar), bars.length);
+    if (broken) return failed(broken, candles);
+    token = text(body?.next_page_token) ?? null;
+    if (token === null) break;
+  }
+  return candles.done(range.first);
+}
+
+function readBar(bar: unknown) {
+  if (!isObject(bar)) return null;
+  return row(rfc3339(bar.t), bar.o, bar.h, bar.l, bar.c, bar.v);
+}
+
+function answerProblem(page: Page, symbol: string, candles: Candles): HistoryResult | null {
+  if (page.status === 200) return null;
+  const message = `alpaca: ${errorText(page)} (HTTP ${page.status})`;
+  if (page.status === 429) return limited(message, resetWait(page.headers), candles);
+  if (page.status === 401 || page.status === 403) {
+    return refused(`${message}: check ALPACA_KEY_ID and ALPACA_SECRET_KEY`);
+  }
+  if (page.status === 422 || page.status === 404) return refused(`${message} for ${symbol}`);
+  return failed(message, candles);
+}
+
+/** The wait until `X-RateLimit-Reset` (epoch seconds), else what `Retry-After` says, else a minute. */
+function resetWait(headers: Headers, now = Date.now()): number {
+  const reset = Number(headers.get("x-ratelimit-reset"));
+  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
+  return retryAfterMs(headers, LIMIT_WAIT_MS, now);
+}
 
 function refusal(item: Record<string, unknown>): StockEvent {
   const code = typeof item.code === "number" ? item.code : 0;

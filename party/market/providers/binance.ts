@@ -18,14 +18,15 @@
  * binance/binance-spot-api-docs `rest-api.md`): `GET /api/v3/klines?symbol=BTCUSDT&interval=1m&
  * startTime=MS&endTime=MS&limit=1000`, answered as rows of `[open time (ms), "open", "high",
  * "low", "close", "volume", close time, …]`, oldest first, at most `limit` (default 500, max
- * 1000), one row per minute even without trades (zero volume). REST symbols are upper case.
+ * 1000), one row per interval even without trades (zero volume). Intervals include `15m`, `1h`,
+ * `1d` and `1w`, on the UTC clock, weeks opening on Monday at midnight. REST symbols are upper case.
  * Errors are `{"code": -1121, "msg": "Invalid symbol."}` with HTTP 400 (`errors.md`). Limits are
  * request weight per IP ("HTTP Return Codes", "LIMITS"): past them HTTP 429, and 418 for an IP
  * banned for ignoring 429s, both with `Retry-After` in seconds; 403 is the firewall's limit.
  * HTTP 451 answers a region Binance does not serve (its developer forum's "How to deal with HTTP
  * status code").
  */
-import { CANDLE_MS, type Tick } from "../../protocol/index.ts";
+import type { RangeInterval, Tick } from "../../protocol/index.ts";
 import { epochMs, isObject, json, notAnObject, pair, text, tick } from "./decode.ts";
 import {
   Candles,
@@ -36,11 +37,11 @@ import {
   guarded,
   limited,
   type Page,
+  plan,
   refused,
   retryAfterMs,
   root,
   row,
-  span,
   unreadable,
 } from "./history.ts";
 import type { ExchangeAdapter, FeedEvent, HistoryRequest, HistoryResult } from "./types.ts";
@@ -48,6 +49,14 @@ import type { ExchangeAdapter, FeedEvent, HistoryRequest, HistoryResult } from "
 const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
 /** Klines one request may ask for. */
 const MAX_KLINES = 1000;
+/** Binance's name for each interval. */
+const INTERVALS: Record<RangeInterval, string> = {
+  "1min": "1m",
+  "15min": "15m",
+  "1hour": "1h",
+  "1day": "1d",
+  "1week": "1w",
+};
 /** Request weight is counted per minute: without `Retry-After`, wait that long. */
 const LIMIT_WAIT_MS = 60_000;
 /** The firewall's limit counts over about five minutes and says nothing of how long it holds. */
@@ -148,19 +157,22 @@ function refusal(error: Record<string, unknown>): FeedEvent {
   };
 }
 
-async function history({ product, from, to, base, fetch }: HistoryRequest): Promise<HistoryResult> {
-  const range = span(from, to);
-  if (!range) return emptyRange(from);
-  const candles = new Candles(range);
+async function history(request: HistoryRequest): Promise<HistoryResult> {
+  const { product, base, fetch } = request;
+  const fetching = plan(request, INTERVALS);
+  if (!fetching) return emptyRange(request.from);
+  const { range, layout, param } = fetching;
+  const step = layout.grid.ms;
+  const candles = new Candles(range, layout);
   const symbol = product.toUpperCase();
-  const path = `${root(base)}/api/v3/klines?symbol=${encodeURIComponent(symbol)}&interval=1m`;
-  // Newest window first, so that a run cut short by a limit still holds the minutes that meet
+  const path = `${root(base)}/api/v3/klines?symbol=${encodeURIComponent(symbol)}&interval=${param}`;
+  // Newest window first, so that a run cut short by a limit still holds the bars that meet
   // the live trades. `endTime` is the window's last millisecond, so its last kline is included
   // whether Binance compares it with the open time or the close time.
   let end = range.last;
   for (;;) {
-    const start = Math.max(range.first, end - (MAX_KLINES - 1) * CANDLE_MS);
-    const url = `${path}&startTime=${start}&endTime=${end + CANDLE_MS - 1}&limit=${MAX_KLINES}`;
+    const start = Math.max(range.first, end - (MAX_KLINES - 1) * step);
+    const url = `${path}&startTime=${start}&endTime=${end + step - 1}&limit=${MAX_KLINES}`;
     const page = await getPage(fetch, url, "binance");
     if (typeof page === "string") return failed(page, candles);
     const problem = answerProblem(page, symbol, candles);
@@ -172,9 +184,9 @@ async function history({ product, from, to, base, fetch }: HistoryRequest): Prom
     const broken = unreadable("binance", bad, page.body.length);
     if (broken) return failed(broken, candles);
     if (start === range.first) break;
-    end = start - CANDLE_MS;
+    end = start - step;
   }
-  return { kind: "candles", candles: candles.list(), coveredFrom: range.first };
+  return candles.done(range.first);
 }
 
 /** `[open time, "open", "high", "low", "close", "volume", close time, …]`. */

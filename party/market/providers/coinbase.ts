@@ -7,14 +7,15 @@
  * History comes from the Exchange REST API's "Get product candles"
  * (docs.cdp.coinbase.com/api-reference/exchange-api/rest-api/products/get-product-candles):
  * `GET /products/{product_id}/candles?granularity=60&start=ISO&end=ISO`, answered as rows of
- * `[time (s), low, high, open, close, volume]`, newest first. At most 300 candles a request (a
- * range holding more is rejected), some may precede `start`, and a minute without trades has no
- * row. Errors are HTTP 4xx with `{"message": …}` (docs.cdp.coinbase.com/exchange/rest-api/
+ * `[time (s), low, high, open, close, volume]`, newest first. Granularity is one of 60, 300,
+ * 900, 3600, 21600 and 86400 seconds, buckets on the UTC clock (days from midnight); there is
+ * no week, so weeks are folded from days. At most 300 candles a request (a range holding more
+ * is rejected), some may precede `start`, and a bucket without trades has no row. Errors are HTTP 4xx with `{"message": …}` (docs.cdp.coinbase.com/exchange/rest-api/
  * requests; an unknown product is 404 `NotFound`); public endpoints allow 10 requests a second
  * per IP, bursts of 15, and answer `429 Too Many Requests` past it
  * (docs.cdp.coinbase.com/exchange/rest-api/rate-limits).
  */
-import { CANDLE_MS, type Tick } from "../../protocol/index.ts";
+import type { RangeInterval, Tick } from "../../protocol/index.ts";
 import { isObject, json, notAnObject, pair, rfc3339, text, tick } from "./decode.ts";
 import {
   Candles,
@@ -26,12 +27,12 @@ import {
   iso,
   limited,
   type Page,
+  plan,
   refused,
   retryAfterMs,
   root,
   row,
   seconds,
-  span,
   unreadable,
 } from "./history.ts";
 import type { ExchangeAdapter, FeedEvent, HistoryRequest, HistoryResult } from "./types.ts";
@@ -39,6 +40,13 @@ import type { ExchangeAdapter, FeedEvent, HistoryRequest, HistoryResult } from "
 const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
 /** Candles one request may span. */
 const MAX_CANDLES = 300;
+/** The granularities (seconds) that serve the intervals; weeks come from days. */
+const GRANULARITY: Partial<Record<RangeInterval, number>> = {
+  "1min": 60,
+  "15min": 900,
+  "1hour": 3600,
+  "1day": 86_400,
+};
 /** The public limit is counted per second: one second clears it when no `Retry-After` says more. */
 const LIMIT_WAIT_MS = 1000;
 
@@ -86,19 +94,22 @@ export const coinbase: ExchangeAdapter = {
   history: (request) => guarded("coinbase", () => history(request)),
 };
 
-async function history({ product, from, to, base, fetch }: HistoryRequest): Promise<HistoryResult> {
-  const range = span(from, to);
-  if (!range) return emptyRange(from);
-  const candles = new Candles(range);
+async function history(request: HistoryRequest): Promise<HistoryResult> {
+  const { product, base, fetch } = request;
+  const fetching = plan(request, GRANULARITY);
+  if (!fetching) return emptyRange(request.from);
+  const { range, layout, param } = fetching;
+  const step = layout.grid.ms;
+  const candles = new Candles(range, layout);
   const path = `${root(base)}/products/${encodeURIComponent(product)}/candles`;
-  // Newest window first, so that a run cut short by a limit still holds the minutes that meet
+  // Newest window first, so that a run cut short by a limit still holds the bars that meet
   // the live trades. Each window's `start` and `end` are bucket starts, and ccxt and others
   // treat `end` as included: 300 buckets. The next window ends where this one starts, so that
-  // a minute is not lost if `end` were excluded after all (the documentation does not say).
+  // a bucket is not lost if `end` were excluded after all (the documentation does not say).
   let end = range.last;
   for (;;) {
-    const start = Math.max(range.first, end - (MAX_CANDLES - 1) * CANDLE_MS);
-    const url = `${path}?granularity=60&start=${iso(start)}&end=${iso(end)}`;
+    const start = Math.max(range.first, end - (MAX_CANDLES - 1) * step);
+    const url = `${path}?granularity=${param}&start=${iso(start)}&end=${iso(end)}`;
     const page = await getPage(fetch, url, "coinbase");
     if (typeof page === "string") return failed(page, candles);
     const problem = answerProblem(page, product, candles);
@@ -112,7 +123,7 @@ async function history({ product, from, to, base, fetch }: HistoryRequest): Prom
     if (start === range.first) break;
     end = start;
   }
-  return { kind: "candles", candles: candles.list(), coveredFrom: range.first };
+  return candles.done(range.first);
 }
 
 /** `[time, low, high, open, close, volume]`: note the order, low and high before open. */

@@ -5,18 +5,51 @@
  * acknowledgement, an unknown symbol gets `{"type":"error","msg":"Invalid symbol XYZ"}`. Trades
  * come batched across symbols (`p` price, `v` volume, `t` epoch ms), and `{"type":"ping"}`
  * keeps a quiet connection alive.
+ *
+ * Bars come from the REST API's "Stock Candles" (finnhub.io/docs/api/stock-candles):
+ * `GET https://finnhub.io/api/v1/stock/candle?symbol=AAPL&resolution=1&from=S&to=S&token=…`
+ * (both ends in epoch seconds, inclusive), answered as columns `{"s": "ok", "t": [start (s)],
+ * "o": [], "h": [], "l": [], "c": [], "v": []}`, or `{"s": "no_data"}` when nothing traded.
+ * Errors are `{"error": …}`: 401 for a refused token, 403 when the plan does not include
+ * candles (Finnhub moved them to paid plans), 429 past the plan's calls a minute (60 free).
  */
 import { canonicalSymbol, type Tick } from "../../protocol/index.ts";
 import { epochMs, isObject, json, notAnObject, text, tick } from "./decode.ts";
-import type { StockAdapter, StockEvent, SymbolTicks } from "./types.ts";
+import {
+  Candles,
+  emptyRange,
+  errorText,
+  failed,
+  getPage,
+  guarded,
+  limited,
+  plan,
+  refused,
+  retryAfterMs,
+  root,
+  row,
+  seconds,
+  unreadable,
+} from "./history.ts";
+import type {
+  HistoryResult,
+  StockAdapter,
+  StockEvent,
+  StockHistoryRequest,
+  SymbolTicks,
+} from "./types.ts";
 
 const IGNORE: StockEvent[] = [{ kind: "ignore" }];
+/** The limit counts calls a minute: without a `Retry-After`, wait that long. */
+const LIMIT_WAIT_MS = 60_000;
 
 export const finnhub: StockAdapter = {
   name: "finnhub",
   defaultUrl: "wss://ws.finnhub.io",
   urlEnv: "FINNHUB_WS_URL",
   quietMs: 90_000,
+  defaultRestUrl: "https://finnhub.io/api/v1",
+  restUrlEnv: "FINNHUB_REST_URL",
 
   credentials(env) {
     const key = env.FINNHUB_TOKEN?.trim();
@@ -67,7 +100,57 @@ export const finnhub: StockAdapter = {
     }
     return { message: `finnhub refused the connection (HTTP ${status})`, fatal: false };
   },
+
+  history: (request) => guarded("finnhub", () => history(request)),
 };
+
+async function history(request: StockHistoryRequest): Promise<HistoryResult> {
+  const fetching = plan(request, { "1min": "1" });
+  if (!fetching) return emptyRange(request.from);
+  const { range, param } = fetching;
+  const candles = new Candles(range);
+  const query = new URLSearchParams({
+    symbol: request.product,
+    resolution: param,
+    from: String(range.first / 1000),
+    to: String(range.last / 1000),
+    token: request.credentials.key,
+  });
+  // A day of minutes is one answer: Finnhub does not page.
+  const page = await getPage(
+    request.fetch,
+    `${root(request.base)}/stock/candle?${query}`,
+    "finnhub",
+  );
+  if (typeof page === "string") return failed(page, candles);
+  if (page.status !== 200) {
+    const message = `finnhub: ${errorText(page)} (HTTP ${page.status})`;
+    if (page.status === 429)
+      return limited(message, retryAfterMs(page.headers, LIMIT_WAIT_MS), candles);
+    if (page.status === 401) return refused(`${message}: check FINNHUB_TOKEN`);
+    if (page.status === 403) return refused(`${message}: the plan does not include stock candles`);
+    return failed(message, candles);
+  }
+  const body = isObject(page.body) ? page.body : null;
+  if (body?.s === "no_data") return candles.done(range.first);
+  const { t, o, h, l, c, v } = body ?? {};
+  const columns = [t, o, h, l, c, v];
+  if (
+    body?.s !== "ok" ||
+    !columns.every((col) => Array.isArray(col) && col.length === (t as unknown[]).length)
+  ) {
+    return failed(`finnhub answered candles it does not document: ${errorText(page)}`, candles);
+  }
+  const [times, opens, highs, lows, closes, volumes] = columns as unknown[][];
+  const rows = (times as unknown[]).map((_, i) => i);
+  const read = (i: unknown) => {
+    const k = i as number;
+    return row(seconds(times?.[k]), opens?.[k], highs?.[k], lows?.[k], closes?.[k], volumes?.[k]);
+  };
+  const broken = unreadable("finnhub", candles.add(rows, read), rows.length);
+  if (broken) return failed(broken, candles);
+  return candles.done(range.first);
+}
 
 function trades(data: unknown): StockEvent[] {
   if (!Array.isArray(data)) {

@@ -19,13 +19,16 @@
  * most recent entries, "older data cannot be retrieved, regardless of the value of since", and
  * its last entry is the minute still in progress. So one-minute history reaches back 12 hours
  * and no further: a day asked of Kraken comes back as its last 12 hours, which `coveredFrom`
- * says. Errors come in `error` (`EQuery:Unknown asset pair`,
+ * says. The same holds for every `interval` (minutes: 1, 5, 15, 30, 60, 240, 1440, 10080,
+ * 21600): 720 days reach back about two years. Its weeks (10080) are not used: their start
+ * on the epoch's weekday (Thursday) is not documented, and a chart's weeks start on Monday, so
+ * weeks are folded from days, as far back as those go. Errors come in `error` (`EQuery:Unknown asset pair`,
  * support.kraken.com/hc/en-us/articles/360001491786-API-error-messages); the public limit is
  * about one call a second per IP and pair, past which calls are "restricted for a few seconds"
  * (support.kraken.com/articles/206548367-what-are-the-api-rate-limits-); the answer then is
  * `{"error": ["EGeneral:Too many requests"]}`, as the clients that handle it report.
  */
-import { CANDLE_MS, type Tick } from "../../protocol/index.ts";
+import type { RangeInterval, Tick } from "../../protocol/index.ts";
 import { byTime, isObject, json, notAnObject, pair, rfc3339, text, tick } from "./decode.ts";
 import {
   Candles,
@@ -36,12 +39,12 @@ import {
   guarded,
   limited,
   type Page,
+  plan,
   refused,
   retryAfterMs,
   root,
   row,
   seconds,
-  span,
   unreadable,
 } from "./history.ts";
 import type { ExchangeAdapter, FeedEvent, HistoryRequest, HistoryResult } from "./types.ts";
@@ -51,6 +54,13 @@ const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
 const TRANSIENT = /rate|limit|exceeded|timeout|unavailable|busy/i;
 /** Entries one OHLC answer holds at most, the most recent ones. */
 const MAX_ENTRIES = 720;
+/** The `interval` (minutes) that serves each interval; weeks come from days. */
+const INTERVAL_MINUTES: Partial<Record<RangeInterval, number>> = {
+  "1min": 1,
+  "15min": 15,
+  "1hour": 60,
+  "1day": 1440,
+};
 /**
  * The answer always reaches the present, so one request serves any range; the `since`/`last`
  * follow-up only runs if it did not, and this bounds it.
@@ -187,18 +197,20 @@ export function restPair(product: string): string | null {
   return `${REST_ASSETS[base] ?? base}${REST_ASSETS[quote] ?? quote}`;
 }
 
-async function history({ product, from, to, base, fetch }: HistoryRequest): Promise<HistoryResult> {
-  const range = span(from, to);
-  if (!range) return emptyRange(from);
+async function history(request: HistoryRequest): Promise<HistoryResult> {
+  const { product, base, fetch } = request;
+  const fetching = plan(request, INTERVAL_MINUTES);
+  if (!fetching) return emptyRange(request.from);
+  const { range, layout, param } = fetching;
   const restName = restPair(product);
   if (!restName) return refused(`kraken: no REST pair for ${product}`);
-  const candles = new Candles(range);
+  const candles = new Candles(range, layout);
   let coveredFrom = range.first;
   // Whether `since` is inclusive is not documented: a second before the first minute gets it
   // either way.
   let since = Math.floor(range.first / 1000) - 1;
   for (let n = 0; n < MAX_REQUESTS; n++) {
-    const url = `${root(base)}/0/public/OHLC?pair=${encodeURIComponent(restName)}&interval=1&since=${since}`;
+    const url = `${root(base)}/0/public/OHLC?pair=${encodeURIComponent(restName)}&interval=${param}&since=${since}`;
     const page = await getPage(fetch, url, "kraken");
     if (typeof page === "string") return failed(page, candles);
     const answer = read(page, candles);
@@ -211,15 +223,15 @@ async function history({ product, from, to, base, fetch }: HistoryRequest): Prom
     const known = times.filter((t): t is number => t !== null);
     const oldest = known.length > 0 ? Math.min(...known) : null;
     const newest = known.length > 0 ? Math.max(...known) : null;
-    // A full answer that starts after the first minute asked for is Kraken's 720-entry horizon.
+    // A full answer that starts after the first bar asked for is Kraken's 720-entry horizon.
     if (n === 0 && rows.length >= MAX_ENTRIES && oldest !== null && oldest > range.first) {
-      coveredFrom = Math.min(oldest, range.last + CANDLE_MS);
+      coveredFrom = Math.min(oldest, range.last + layout.grid.ms);
     }
     if (newest !== null && newest >= range.last) break;
     if (answer.last === null || answer.last <= since) break;
     since = answer.last;
   }
-  return { kind: "candles", candles: candles.list(), coveredFrom };
+  return candles.done(coveredFrom);
 }
 
 type Read =

@@ -4,7 +4,7 @@
  * exchanges with a public socket) and the Node bridge (for feeds that allow one connection per
  * key) drive them the same way, and unit tests feed them recorded frames.
  */
-import type { Candle, ExchangeName, Tick } from "../../protocol/index.ts";
+import type { Candle, ExchangeName, RangeInterval, Tick } from "../../protocol/index.ts";
 
 export type { ExchangeName };
 
@@ -35,16 +35,29 @@ export type FeedEvent =
   | { kind: "error"; message: string; fatal: boolean }
   | { kind: "ignore" };
 
-/** Fetches one URL. Injected, so that a room passes its platform's `fetch` and a test its own. */
-export type HistoryFetch = (url: string) => Promise<Response>;
+/**
+ * Fetches one URL, with the headers a provider's key travels in (Alpaca's). Injected, so that a
+ * room passes its platform's `fetch` and a test its own.
+ */
+export type HistoryFetch = (
+  url: string,
+  init?: { headers: Record<string, string> },
+) => Promise<Response>;
 
 export type HistoryRequest = {
   /** The exchange's name for the product, as `product()` gives it. */
   product: string;
   /**
-   * Epoch milliseconds: candles whose minute starts in [from, to). Every exchange also answers
-   * the minute still in progress, so a `to` at the current minute's start keeps only finished
-   * ones. Ranges longer than `HISTORY_MAX_MS` keep their most recent part.
+   * The bars asked for: one-minute candles (the default, a room's day) or the coarser bars of a
+   * chart range. An exchange that lacks the interval fetches the nearest finer one it has and
+   * folds it (Coinbase's and Kraken's weeks are their days, from Monday).
+   */
+  interval?: RangeInterval;
+  /**
+   * Epoch milliseconds: bars that start in [from, to). Every exchange also answers the bar
+   * still in progress, so a `to` at the current minute's start keeps only finished minutes, and
+   * a `to` just after now includes the bar in progress. Ranges longer than one request reaches
+   * (`HISTORY_MAX_MS` of minutes, `HISTORY_MAX_BARS` of other bars) keep their most recent part.
    */
   from: number;
   to: number;
@@ -53,13 +66,13 @@ export type HistoryRequest = {
   fetch: HistoryFetch;
 };
 
-/** What a history request brought. Candles are one-minute, oldest first, one per minute. */
+/** What a history request brought. Candles are bars of the interval asked, oldest first, one per bar. */
 export type HistoryResult =
   /**
-   * Minutes without a trade have no candle, as in a room's own history. `coveredFrom` is where
+   * Bars without a trade have no candle, as in a room's own history. `coveredFrom` is where
    * the answer begins to speak for the range: later than `from` when the exchange keeps less
-   * (Kraken serves only its last 720 minutes), so that an empty stretch before it is not taken
-   * for a quiet market.
+   * (Kraken serves only its last 720 bars of an interval), so that an empty stretch before it is
+   * not taken for a quiet market.
    */
   | { kind: "candles"; candles: Candle[]; coveredFrom: number }
   /** The exchange refused the product (an unknown symbol): retrying will not help. */
@@ -103,8 +116,9 @@ export interface ExchangeAdapter {
   /** The setting that overrides `defaultRestUrl` (tests point it at a local fake). */
   restUrlEnv: "COINBASE_REST_URL" | "KRAKEN_REST_URL" | "BINANCE_REST_URL";
   /**
-   * One-minute candles of the product over a range, fetched page by page within the exchange's
-   * limits, one request at a time. Never throws: every failure is a result.
+   * Bars of the product over a range (one-minute candles unless another interval is asked),
+   * fetched page by page within the exchange's limits, one request at a time. Never throws:
+   * every failure is a result.
    */
   history(request: HistoryRequest): Promise<HistoryResult>;
 }
@@ -141,10 +155,25 @@ export type StockStage = "open" | "connected" | "authenticated";
 /** A refusal of the socket upgrade itself (an HTTP status instead of 101). */
 export type Refusal = { message: string; fatal: boolean; limit?: true };
 
+/** A stock feed's bars request: the bridge's key, and the stream it reads trades from. */
+export type StockHistoryRequest = HistoryRequest & {
+  credentials: StockCredentials;
+  /** The stream's URL (`ALPACA_WS_URL`), which names the feed its bars come from. */
+  streamUrl: string;
+};
+
 export interface StockAdapter {
   name: StockFeedName;
   defaultUrl: string;
   urlEnv: "FINNHUB_WS_URL" | "ALPACA_WS_URL";
+  /** The REST endpoint that serves bars, and the setting that overrides it. */
+  defaultRestUrl: string;
+  restUrlEnv: "FINNHUB_REST_URL" | "ALPACA_REST_URL";
+  /**
+   * One-minute bars of a symbol (its upstream name) over a range, page by page. The bridge
+   * backfills a room with them on start and after a gap. Never throws: every failure is a result.
+   */
+  history(request: StockHistoryRequest): Promise<HistoryResult>;
   /** Reads the key settings; names the missing ones. */
   credentials(
     env: Record<string, string | undefined>,

@@ -26,14 +26,7 @@ import { type FeedsConfig, parseFeeds } from "../../market/feeds.ts";
 import { freshTicks } from "../../market/providers/registry.ts";
 import type { Session } from "../../market/quote.ts";
 import { DAY_MS, type Simulator } from "../../market/simulator.ts";
-import {
-  CLOSE_POLICY,
-  ErrorCode,
-  type IngestReply,
-  LIMITS,
-  type Source,
-  type Tick,
-} from "../../protocol/index.ts";
+import { CLOSE_POLICY, ErrorCode, LIMITS, type Source, type Tick } from "../../protocol/index.ts";
 import { FRESH_WINDOW, type FrameWindow } from "../../rate-limit.ts";
 import {
   ALERTS_QUERY,
@@ -52,7 +45,7 @@ import { answerFrame, send, sendText } from "./client-frames.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { Fanout } from "./fanout.ts";
 import { tickerMode } from "./gate.ts";
-import { planPush, readPushBody, refuseIngestAuth, Serial } from "./push.ts";
+import { planPush, pushReply, readPushBody, refuseIngestAuth, Serial } from "./push.ts";
 import { rangeResponse } from "./ranges.ts";
 import {
   type Room,
@@ -743,8 +736,9 @@ export class TickerCore {
     // the same batch as the ticks: acknowledged, a push has fired what it crossed.
     const undo = this.alerts.size > 0 ? this.alerts.checkpoint() : null;
     const session = plan.switching ? null : sessionCopy(before?.history.session ?? null);
-    const upTo = (plan.ticks[plan.ticks.length - 1] as Tick)[0];
-    const fired = this.alerts.evaluate(plan.ticks, session, upTo, false);
+    // Candles are history, not trades: only the pushed ticks cross alert levels.
+    const upTo = plan.ticks.at(-1)?.[0];
+    const fired = upTo !== undefined && this.alerts.evaluate(plan.ticks, session, upTo, false);
     if (plan.switching) this.replace(plan.next);
     else this.room = plan.next;
     const extra = this.alerts.takeWrites();
@@ -760,9 +754,12 @@ export class TickerCore {
     this.alerts.written(extra, true);
     if (fired) void this.alerts.deliver();
     this.stored = true;
-    if (plan.switching) this.fanout.resync();
-    else this.fanout.queue(plan.ticks);
-    return json({ accepted: plan.ticks.length, seq: plan.next.history.seq } satisfies IngestReply);
+    // Candles change the day under the same `seq`: everyone gets the room again.
+    if (plan.switching || plan.candles.length > 0) {
+      this.fanout.invalidate();
+      this.fanout.resync();
+    } else this.fanout.queue(plan.ticks);
+    return json(pushReply(plan));
   }
 
   /**

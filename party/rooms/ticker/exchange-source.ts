@@ -4,8 +4,12 @@
  * missing minutes (up to a day) from the exchange's REST API through its adapter's `history`.
  * The candles go to the room to merge under the live trades; a history request that fails
  * leaves the room live on trades alone, says so in its status, and is asked again later.
- * What to ask for and what an answer means are decided in `feed-history.ts`.
+ * What to ask for and what an answer means are decided in `feed-history.ts`. Chart ranges
+ * longer than a day come from the same REST API in their own interval, each kept a while
+ * (`exchange-ranges.ts`), and never enter the room's history.
  */
+
+import { noMarket, type RangeBars, RangeCache } from "../../market/exchange-ranges.ts";
 import {
   backfillRange,
   HISTORY_TIMEOUT_MS,
@@ -14,7 +18,12 @@ import {
   roomFeedStatus,
 } from "../../market/feed-history.ts";
 import type { ExchangeAdapter, HistoryFetch } from "../../market/providers/types.ts";
-import { bucketStart, type ExchangeName, type Tick } from "../../protocol/index.ts";
+import {
+  bucketStart,
+  type ChartRange,
+  type ExchangeName,
+  type Tick,
+} from "../../protocol/index.ts";
 import type { Clock } from "./clock.ts";
 import type { Advance, PriceSource, SourceSink } from "./sources.ts";
 import { Upstream, type UpstreamStatus } from "./upstream.ts";
@@ -57,6 +66,8 @@ export class ExchangeSource implements PriceSource {
    * snapshot, Coinbase's `last_match`) are already counted there.
    */
   private historyTo = 0;
+  /** Long chart ranges from the REST API; null without a market to ask for. */
+  private readonly ranges: RangeCache | null;
 
   constructor(
     private readonly adapter: ExchangeAdapter,
@@ -69,6 +80,23 @@ export class ExchangeSource implements PriceSource {
     this.name = adapter.name;
     this.product = adapter.product(symbol);
     this.fetch = endpoints.fetch ?? timedFetch;
+    const product = this.product;
+    this.ranges =
+      product === null
+        ? null
+        : new RangeCache(
+            (request) =>
+              adapter.history({ ...request, product, base: endpoints.rest, fetch: this.fetch }),
+            () => clock.now(),
+          );
+  }
+
+  /**
+   * The exchange's bars of a chart range longer than a day, whether or not anyone watches:
+   * fetched at most once while kept, however many read it.
+   */
+  rangeBars(range: ChartRange): Promise<RangeBars> {
+    return this.ranges?.get(range) ?? Promise.resolve(noMarket(this.missingMarket()));
   }
 
   backfill(): null {
@@ -114,9 +142,7 @@ export class ExchangeSource implements PriceSource {
   }
 
   feedStatus(): UpstreamStatus {
-    if (this.product === null) {
-      return { status: `refused: ${this.name} has no market for ${this.symbol}`, stale: true };
-    }
+    if (this.product === null) return { status: `refused: ${this.missingMarket()}`, stale: true };
     return roomFeedStatus(
       this.socket ?? CONNECTING,
       this.history,
@@ -180,6 +206,10 @@ export class ExchangeSource implements PriceSource {
       );
     }
     this.publish();
+  }
+
+  private missingMarket(): string {
+    return `${this.name} has no market for ${this.symbol}`;
   }
 
   /** Tells the room when the status it shows changed. */

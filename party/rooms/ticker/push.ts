@@ -1,11 +1,19 @@
 /**
  * A push, up to the write: who may push (from the headers, before any of the body is read), the
- * body (read with a deadline), whether this room takes it, and the room it leaves. The room
- * stores that before it acknowledges anything.
+ * body (read with a deadline), whether this room takes it, and the room it leaves: its candles
+ * (a bridge's backfill) merged into the day, then its ticks appended. The room stores that
+ * before it acknowledges anything.
  */
 import { bodyRefusal, httpError, readBody, safeEqual } from "../../http.ts";
 import { checkIngest } from "../../market/ingest.ts";
-import { ErrorCode, LIMITS, type Source, type Tick } from "../../protocol/index.ts";
+import {
+  type Candle,
+  ErrorCode,
+  type IngestReply,
+  LIMITS,
+  type Source,
+  type Tick,
+} from "../../protocol/index.ts";
 import { setting } from "../host.ts";
 import { type Room, roomOn } from "./room.ts";
 import { chooseSource, type PriceSource } from "./sources.ts";
@@ -71,13 +79,15 @@ export async function readPushBody(req: Request): Promise<PushRead> {
 
 export type PushPlan =
   | { ok: false; refusal: Response }
-  | { ok: true; next: Room; ticks: Tick[]; switching: boolean };
+  | { ok: true; next: Room; ticks: Tick[]; candles: Candle[]; switching: boolean };
 
 /**
  * What a push does to `before` (null: a room never used). A room an exchange feeds refuses it;
- * bad ticks are refused whole; otherwise the ticks go into a copy of the room, which becomes
- * a push room if it was not one: a room never mixes sources, so a switch drops the history
- * and the counter carries on. The copy leaves `before` as it was if the write fails.
+ * bad ticks or candles are refused whole; otherwise they go into a copy of the room, which
+ * becomes a push room if it was not one: a room never mixes sources, so a switch drops the
+ * history and the counter carries on. Candles replace the room's minutes of the same start
+ * (`History.merge`) and move neither the counter nor the last pushed time; ticks are appended
+ * after them. The copy leaves `before` as it was if the write fails.
  */
 export function planPush(
   before: Room | null,
@@ -94,15 +104,25 @@ export function planPush(
   }
   const checked = checkIngest(body, before?.lastPushed ?? null, room.now);
   if (!checked.ok) return refuse(400, ErrorCode.badRequest, checked.message);
-  const ticks = checked.ticks;
-  const lastPushed = (ticks[ticks.length - 1] as Tick)[0];
+  const { ticks, candles } = checked;
   const kept = before?.source.name === "push" ? before : null;
+  const lastPushed = ticks.at(-1)?.[0] ?? kept?.lastPushed ?? null;
   const seq = before?.history.seq ?? 0;
   const next: Room = kept
     ? { ...kept, history: kept.history.clone(), lastPushed }
     : roomOn(room.pushSource(), { symbol: room.symbol, seq, lastPushed }, room.now);
+  if (candles.length > 0) {
+    next.history.merge(candles);
+    next.history.trim();
+  }
   next.history.append(ticks);
-  return { ok: true, next, ticks, switching: kept === null };
+  return { ok: true, next, ticks, candles, switching: kept === null };
+}
+
+/** The acknowledgement of a stored push; `candles` only when it had any (an additive field). */
+export function pushReply(plan: Extract<PushPlan, { ok: true }>): IngestReply {
+  const reply: IngestReply = { accepted: plan.ticks.length, seq: plan.next.history.seq };
+  return plan.candles.length > 0 ? { ...reply, candles: plan.candles.length } : reply;
 }
 
 function refuse(

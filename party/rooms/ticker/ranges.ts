@@ -1,32 +1,44 @@
 /**
  * `GET ?range=`: a room's bars over a chart range, apart from the live snapshot. A simulated room
  * computes them from (symbol, time) alone and keeps the answer in memory for as long as it may
- * be cached; a pushed or exchange room folds the minutes it holds. Nothing here writes storage.
+ * be cached; an exchange room asks its exchange for the bars of ranges longer than a day (kept
+ * a while by its source) and lays the minutes it holds over the newest; a pushed room, and an
+ * exchange room's 1D, fold the minutes it holds. Nothing here writes storage.
  */
 import { httpError, json } from "../../http.ts";
+import { type RangeFailure, withLiveMinutes } from "../../market/exchange-ranges.ts";
 import {
   heldRange,
   parseRange,
   RANGE_INTERVAL,
+  RANGE_SPAN_MS,
   rangeHours,
   rangeMaxAge,
   simulatedRange,
 } from "../../market/ranges.ts";
 import { symbolKind } from "../../market/sessions/index.ts";
-import { ErrorCode, PROTOCOL_VERSION, type RangeAnswer } from "../../protocol/index.ts";
+import {
+  ErrorCode,
+  type HttpError,
+  PROTOCOL_VERSION,
+  type RangeAnswer,
+} from "../../protocol/index.ts";
 import { setting } from "../host.ts";
+import type { Clock } from "./clock.ts";
+import { ExchangeSource } from "./exchange-source.ts";
 import type { Room } from "./room.ts";
 
 /** Simulated answers kept per isolate (one per symbol, range and calendar), the oldest dropped. */
 const CACHE_ENTRIES = 24;
 const cache = new Map<string, { until: number; answer: RangeAnswer }>();
 
-export function rangeResponse(
+export async function rangeResponse(
   raw: string,
   room: Room,
   env: Readonly<Record<string, unknown>>,
-  now: number,
-): Response {
+  clock: Pick<Clock, "now">,
+): Promise<Response> {
+  let now = clock.now();
   const parsed = parseRange(raw);
   if (!parsed.ok) return httpError(400, ErrorCode.badRequest, parsed.message);
   const { range } = parsed;
@@ -46,6 +58,21 @@ export function rangeResponse(
     hours: rangeHours(range, calendar),
     candles,
   });
+  if (room.source instanceof ExchangeSource && range !== "1d") {
+    const bars = await room.source.rangeBars(range);
+    if (!bars.ok) return failed(bars, clock.now());
+    // The room took trades while the exchange answered: the bars reach up to the answer.
+    now = clock.now();
+    const from = now - RANGE_SPAN_MS[range];
+    const candles = withLiveMinutes(
+      bars.candles,
+      interval,
+      bars.fetchedAt,
+      room.history.candles,
+      from,
+    );
+    return json(answer(candles, false), 200, cacheFor(maxAge));
+  }
   if (source !== "sim") {
     const held = answer(heldRange(room.history.candles, range, now), false);
     return json(held, 200, cacheFor(maxAge));
@@ -63,6 +90,19 @@ export function rangeResponse(
     if (oldest !== undefined) cache.delete(oldest);
   }
   return json(fresh, 200, cacheFor(maxAge));
+}
+
+/** The exchange's failure in the protocol's error shape, with the wait a rate limit asked for. */
+function failed(failure: RangeFailure, now: number): Response {
+  const { status, code, message, retryAt } = failure;
+  const wait: Record<string, string> =
+    retryAt === undefined
+      ? {}
+      : { "retry-after": String(Math.max(1, Math.ceil((retryAt - now) / 1000))) };
+  return json({ error: { code, message } } satisfies HttpError, status, {
+    "cache-control": "no-store",
+    ...wait,
+  });
 }
 
 function cacheFor(seconds: number): Record<string, string> {
