@@ -21,7 +21,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, CDPSession, Page } from "playwright-core";
 import WebSocket from "ws";
 import { launchBrowser } from "../tests/helpers/browser.ts";
 import { httpRequest, keepAliveAgent } from "./http.ts";
@@ -234,6 +234,7 @@ async function measurePage(
 /** The chart page, plain or with `ind` (indicators, which must be on screen before measuring). */
 async function chartPage(
   browser: Browser,
+  quiet: () => Promise<void>,
   base: string,
   seconds: number,
   query: string | null = null,
@@ -254,6 +255,7 @@ async function chartPage(
       }
     });
     const url = `${base}${path}`;
+    await quiet();
     await page.goto(url, { waitUntil: "commit" });
     await page
       .waitForFunction(
@@ -345,6 +347,7 @@ async function chartPage(
 
 async function watchlistPage(
   browser: Browser,
+  quiet: () => Promise<void>,
   base: string,
   seconds: number,
 ): Promise<WatchlistResult> {
@@ -361,6 +364,7 @@ async function watchlistPage(
   try {
     const page = await context.newPage();
     await page.addInitScript(INSTRUMENT);
+    await quiet();
     await page.goto(`${base}/w/${id}`, { waitUntil: "domcontentloaded" });
     const rowsSelector = 'table[aria-label="Symbols"] > tbody > tr';
     const outcome = await Promise.race([
@@ -442,6 +446,35 @@ async function settle(page: Page, timeoutMs: number): Promise<Settling> {
   }
 }
 
+/**
+ * Waits until the browser's processes are quiet: under a twentieth of a core over half a second,
+ * for at most 15 s (then it goes ahead, and says so). Every new context is a new window of a
+ * new profile to Chromium, which starts the omnibox's WebUI for it in a renderer of its own:
+ * about 1.3 s of CPU over the next 1.5 s, on the two cores the page measured needs. A person's
+ * browser did that long before they open a link, so each page opens once that is over.
+ */
+async function browserQuiet(cdp: CDPSession): Promise<void> {
+  const cpuSeconds = async () => {
+    const { processInfo } = (await cdp.send("SystemInfo.getProcessInfo")) as {
+      processInfo: { cpuTime: number }[];
+    };
+    return processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
+  };
+  let last = await cpuSeconds();
+  await delay(500);
+  await waitFor(
+    async () => {
+      const now = await cpuSeconds();
+      const quiet = now - last < 0.025;
+      last = now;
+      return quiet;
+    },
+    15_000,
+    "the browser to be quiet",
+    500,
+  ).catch(() => console.log("the browser was still busy after 15 s; measuring anyway"));
+}
+
 /** A screenshot and the page's text, for a measurement that could not start. */
 async function evidence(page: Page, name: string): Promise<string> {
   const file = join(RESULTS_DIR, `ui-${name}-failure.png`);
@@ -474,6 +507,14 @@ async function main(): Promise<void> {
   onCleanup(() => project.stop());
   const browser = await launchBrowser();
   onCleanup(() => browser.close());
+  const cdp = await browser.newBrowserCDPSession();
+  const quiet = () => browserQuiet(cdp);
+  // The first page of a launch also starts the browser's own processes and caches (GPU,
+  // network, fonts), which a person's browser has running: a blank one goes first.
+  const warmup = await browser.newContext();
+  await (await warmup.newPage()).goto("about:blank");
+  await quiet();
+  await warmup.close();
 
   await feed.call("configure", { products: [CHART_SYMBOL], rate: CHART_RATE });
   await feed.call("start", {});
@@ -521,18 +562,18 @@ async function main(): Promise<void> {
     rendersCounter: false,
   };
   try {
-    results.chart = await chartPage(browser, project.url, seconds);
+    results.chart = await chartPage(browser, quiet, project.url, seconds);
   } catch (err) {
     results.chart = { error: (err as Error).message };
   }
   try {
-    results.indicators = await chartPage(browser, project.url, seconds, INDICATORS_QUERY);
+    results.indicators = await chartPage(browser, quiet, project.url, seconds, INDICATORS_QUERY);
   } catch (err) {
     results.indicators = { error: (err as Error).message };
   }
   await feed.call("pause", {});
   try {
-    results.watchlist = await watchlistPage(browser, project.url, seconds);
+    results.watchlist = await watchlistPage(browser, quiet, project.url, seconds);
   } catch (err) {
     results.watchlist = { available: false, reason: (err as Error).message.split("\n")[0] ?? "" };
   }
@@ -693,7 +734,7 @@ function uiMarkdown(r: UiResults, verdicts: UiVerdict[]): string {
   }
   lines.push(`### How it is measured
 
-Chromium (headless, \`/usr/bin/chromium\` through playwright-core) opens the pages of the Worker started as \`npm start\` starts it (Miniflare on the built bundle). The chart page's room takes ${CHART_RATE} trades a second from the local Coinbase-dialect feed, and another viewer keeps it live before the page opens. A script injected before the app counts \`requestAnimationFrame\` callbacks (frames per second over the measured span, after the page has settled), long tasks (\`PerformanceObserver\` type \`longtask\`, each one over 50 ms by definition), changes of \`[aria-label="Last price"]\`, and reads \`window.__tickerroomRenders\` (React commits) at the start and the end of the span. The first live price is the first change of that price after it first appears, timed from navigation start to the next painted frame. Initial JS is every \`.js\` file the page requested before then (lazy chunks included, whether or not they arrived before the price), as the browser received it, gzipped with zlib at level 9. The page with indicators is the same page opened at \`?${INDICATORS_QUERY}\` (SMA 20 on the price line, RSI 14 and MACD in panes of their own), on the tick line because the room has no history before the page opens: every trade is a new bar of all three, in a fresh browser context, measured once every indicator's figure is on screen; besides the same figures it counts the mutation batches that changed an indicator figure in the legend. The watchlist is a new list of 50 simulated symbols created with \`POST /parties/watchlist/:id\`, opened at \`/w/:id\` as a guest; its rooms have never been opened, so each builds a simulated day first, and its frames are counted once every socket is live and none has closed for two seconds. The time until then and the sockets that closed on the way (the page wraps \`WebSocket\` to see their close codes) are shown beside the targets.`);
+Chromium (headless, \`/usr/bin/chromium\` through playwright-core) opens the pages of the Worker started as \`npm start\` starts it (Miniflare on the built bundle). Each page is opened in a new browser context once the browser's processes are quiet: Chromium starts its omnibox WebUI for every new context in a renderer of its own, about 1.3 s of CPU that a person's running browser spent long before they open a link. The chart page's room takes ${CHART_RATE} trades a second from the local Coinbase-dialect feed, and another viewer keeps it live before the page opens. A script injected before the app counts \`requestAnimationFrame\` callbacks (frames per second over the measured span, after the page has settled), long tasks (\`PerformanceObserver\` type \`longtask\`, each one over 50 ms by definition), changes of \`[aria-label="Last price"]\`, and reads \`window.__tickerroomRenders\` (React commits) at the start and the end of the span. The first live price is the first change of that price after it first appears, timed from navigation start to the next painted frame. Initial JS is every \`.js\` file the page requested before then (lazy chunks included, whether or not they arrived before the price), as the browser received it, gzipped with zlib at level 9. The page with indicators is the same page opened at \`?${INDICATORS_QUERY}\` (SMA 20 on the price line, RSI 14 and MACD in panes of their own), on the tick line because the room has no history before the page opens: every trade is a new bar of all three, in a fresh browser context, measured once every indicator's figure is on screen; besides the same figures it counts the mutation batches that changed an indicator figure in the legend. The watchlist is a new list of 50 simulated symbols created with \`POST /parties/watchlist/:id\`, opened at \`/w/:id\` as a guest; its rooms have never been opened, so each builds a simulated day first, and its frames are counted once every socket is live and none has closed for two seconds. The time until then and the sockets that closed on the way (the page wraps \`WebSocket\` to see their close codes) are shown beside the targets.`);
   return lines.join("\n\n");
 }
 

@@ -106,11 +106,27 @@ export default function PriceChart(props: Props) {
     const handles = chart.current;
     if (!handles) return () => undefined;
     handles.layers.add(layer);
-    sync.current?.reload();
+    sync.current?.load(layer);
     return () => {
       handles.layers.delete(layer);
     };
   }, []);
+
+  const symbol = useStore(store, (s) => s.symbol);
+  useEffect(() => {
+    if (!handles) return;
+    // A stock's extended hours are shaded by a chunk of its own, off the page's first load; it
+    // tells stocks from crypto, as the market calendar here would be a chunk more on that load.
+    let stop: (() => void) | undefined;
+    let gone = false;
+    void import("../lib/extended-shade.ts").then((m) => {
+      if (!gone) stop = m.shadeExtendedHours(handles, attach, symbol);
+    });
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [handles, attach, symbol]);
 
   return (
     <div className="chart-frame">

@@ -10,13 +10,18 @@ import { QuoteSkeleton } from "./quote-skeleton.tsx";
 import { QuoteStats } from "./quote-stats.tsx";
 import { SourceBadge } from "./source-badge.tsx";
 
-type Props = { store: TickerStore; symbol: string; level?: 1 | 2 };
+type Props = {
+  store: TickerStore;
+  symbol: string;
+  level?: 1 | 2;
+  /** The company name may load: its directory is not on the way to the live price. */
+  names: boolean;
+};
 
-export function QuoteHeader({ store, symbol, level = 1 }: Props) {
+export function QuoteHeader({ store, symbol, level = 1, names }: Props) {
   const Heading = level === 1 ? "h1" : "h2";
   const hasQuote = useStore(store, (s) => s.quote !== null);
-  // The name waits for the first price: its directory is not on the way to the price on screen.
-  const info = useSymbolInfo(symbol, hasQuote);
+  const info = useSymbolInfo(symbol, names);
   const extended = useStore(store, (s) => extendedHours(s.quote) !== null);
   return (
     <header className="quote-header">

@@ -1,15 +1,10 @@
 import { Redirect, useSearch } from "wouter";
 import { canonicalSymbol } from "../../party/protocol/index.ts";
+import { decodeSegment as decode } from "../lib/symbol-route.ts";
 import { ErrorPanel } from "./error-panel.tsx";
 import { TickerView } from "./ticker-view.tsx";
 
 type Props = { raw: string };
-
-// A symbol's page opened from its link: the chart's code starts loading beside the app's, instead
-// of once React has rendered the page around it (the lazy import then finds it loaded).
-if (typeof location !== "undefined" && location.pathname.startsWith("/s/")) {
-  void import("./price-chart.tsx");
-}
 
 /** `/s/:symbol`: room ids are case-sensitive, so any other spelling moves to the canonical one. */
 export function SymbolPage({ raw }: Props) {
@@ -26,12 +21,4 @@ export function SymbolPage({ raw }: Props) {
   if (symbol !== raw) return <Redirect to={`/s/${symbol}${search ? `?${search}` : ""}`} replace />;
   // A new symbol is a new room: a fresh view, socket and chart.
   return <TickerView key={symbol} symbol={symbol} />;
-}
-
-function decode(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
 }

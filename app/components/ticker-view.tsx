@@ -1,9 +1,10 @@
-import { lazy, type ReactNode, Suspense } from "react";
+import { lazy, type ReactNode, Suspense, useEffect } from "react";
 import { Link, useLocation, useSearchParams } from "wouter";
 import { useStore } from "zustand";
 import { longRange, RANGE_BUTTONS } from "../lib/chart-ranges.ts";
 import { TIMEFRAMES, timeframeById } from "../lib/timeframes.ts";
 import { useDocumentTitle } from "../lib/use-document-title.ts";
+import { usePriceFirst } from "../lib/use-price-first.ts";
 import { useTickerRoom } from "../lib/use-ticker-room.ts";
 import { ChartBoundary } from "./chart-boundary.tsx";
 import { ChartSkeleton } from "./chart-skeleton.tsx";
@@ -14,11 +15,13 @@ import { QuoteHeader } from "./quote-header.tsx";
 import { SegmentedBar } from "./segmented-bar.tsx";
 import { StudyMenu } from "./study-menu.tsx";
 
-// The chart library is the largest dependency: it loads while the socket connects.
+// The chart library is the largest dependency: it loads once the price is live (price-first.ts),
+// so that neither its download nor its evaluation stands between the snapshot and that price.
 const PriceChart = lazy(() => import("./price-chart.tsx"));
 // Indicators and compared symbols load once one is chosen, their pickers when a button is
 // first pressed.
-const ChartStudies = lazy(() => import("./chart-studies.tsx"));
+const loadStudies = () => import("./chart-studies.tsx");
+const ChartStudies = lazy(loadStudies);
 const IndicatorPicker = lazy(() => import("./indicator-picker.tsx"));
 const ComparePicker = lazy(() => import("./compare-picker.tsx"));
 // Long ranges load their drawing code when one is first chosen.
@@ -41,6 +44,8 @@ export function TickerView({ symbol, embedded = false, layer = null }: Props) {
   const store = useTickerRoom(symbol, "full");
   const phase = useStore(store, (s) => s.phase);
   const error = useStore(store, (s) => s.error);
+  // The chart and the company name wait until the price is live (price-first.ts).
+  const priceLive = usePriceFirst(store);
   const [params] = useSearchParams();
   const [location, navigate] = useLocation();
   const timeframe = timeframeById(params.get("tf"));
@@ -49,6 +54,11 @@ export function TickerView({ symbol, embedded = false, layer = null }: Props) {
   const indicators = embedded ? "" : (params.get("ind") ?? "");
   const compare = embedded ? "" : (params.get("cmp") ?? "");
   useDocumentTitle(store, !embedded);
+  const studied = !range && (indicators !== "" || compare !== "");
+  // Their code loads while the chart is made and first drawn, not once it has been.
+  useEffect(() => {
+    if (priceLive && studied) void loadStudies();
+  }, [priceLive, studied]);
 
   if (phase === "error") {
     return <ErrorPanel title={`${symbol} is not available`}>{error}</ErrorPanel>;
@@ -68,7 +78,7 @@ export function TickerView({ symbol, embedded = false, layer = null }: Props) {
 
   return (
     <article className="ticker" aria-labelledby="ticker-symbol">
-      <QuoteHeader store={store} symbol={symbol} level={embedded ? 2 : 1} />
+      <QuoteHeader store={store} symbol={symbol} level={embedded ? 2 : 1} names={priceLive} />
       <div className="chart-toolbar">
         <div style={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 8 }}>
           <SegmentedBar
@@ -116,29 +126,33 @@ export function TickerView({ symbol, embedded = false, layer = null }: Props) {
         )}
       </div>
       <ChartBoundary>
-        <Suspense fallback={<ChartSkeleton />}>
-          <PriceChart
-            store={store}
-            timeframe={timeframe}
-            range={range}
-            loadRange={loadRange}
-            studies={
-              range || (indicators === "" && compare === "")
-                ? layer
-                : (chart) => (
-                    <Suspense fallback={null}>
-                      <ChartStudies
-                        {...chart}
-                        symbol={symbol}
-                        timeframe={timeframe}
-                        indicators={indicators}
-                        compare={compare}
-                      />
-                    </Suspense>
-                  )
-            }
-          />
-        </Suspense>
+        {priceLive ? (
+          <Suspense fallback={<ChartSkeleton />}>
+            <PriceChart
+              store={store}
+              timeframe={timeframe}
+              range={range}
+              loadRange={loadRange}
+              studies={
+                !studied
+                  ? layer
+                  : (chart) => (
+                      <Suspense fallback={null}>
+                        <ChartStudies
+                          {...chart}
+                          symbol={symbol}
+                          timeframe={timeframe}
+                          indicators={indicators}
+                          compare={compare}
+                        />
+                      </Suspense>
+                    )
+              }
+            />
+          </Suspense>
+        ) : (
+          <ChartSkeleton />
+        )}
       </ChartBoundary>
     </article>
   );

@@ -2,7 +2,9 @@ import { useState } from "react";
 import { Link, useLocation } from "wouter";
 import { createWatchlist, type SavedList, savedLists } from "../lib/saved-lists.ts";
 
-const ago = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+// Made on first use: the first Intl object of a page loads locale data, tens of milliseconds that
+// would otherwise come out of every page's first load (this module is in the entry).
+let ago: Intl.RelativeTimeFormat | null = null;
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["day", 86_400_000],
   ["hour", 3_600_000],
@@ -12,7 +14,10 @@ const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
 function lastSeen(time: number): string {
   const elapsed = Date.now() - time;
   for (const [unit, ms] of STEPS) {
-    if (elapsed >= ms) return ago.format(-Math.floor(elapsed / ms), unit);
+    if (elapsed >= ms) {
+      ago ??= new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+      return ago.format(-Math.floor(elapsed / ms), unit);
+    }
   }
   return "just now";
 }

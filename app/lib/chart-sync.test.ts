@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Candle } from "../../party/protocol/index.ts";
 import type { Quote, Tick } from "../../party/protocol/market.ts";
-import { ChartSync, DRAW_MS } from "./chart-sync.ts";
+import { type ChartLayer, ChartSync, DRAW_MS } from "./chart-sync.ts";
 import { type FakeSeries, fakeHandles, minuteCandles } from "./studies/fake-chart.ts";
 import { applyFrame, initialTickerState, type TickerState } from "./ticker-state.ts";
 import { timeframeById } from "./timeframes.ts";
@@ -89,5 +90,22 @@ describe("ChartSync", () => {
     const next = snapshot();
     sync.apply({ ...next, epoch: next.epoch + 1 });
     expect(candles.setDataCalls).toBe(2);
+  });
+
+  it("gives a layer attached later every bar, without drawing the chart's series again", () => {
+    vi.stubGlobal("requestAnimationFrame", () => 1);
+    vi.stubGlobal("cancelAnimationFrame", () => undefined);
+    const { handles } = fakeHandles();
+    const candles = handles.candles as unknown as FakeSeries;
+    const sync = new ChartSync(handles, timeframeById("1m"), () => 0);
+    sync.reset(tick(snapshot(), [LAST + 1000, 101, 1]));
+    const heard: Candle[][] = [];
+    const layer: ChartLayer = { load: (bars) => heard.push([...bars]), bar: () => undefined };
+    handles.layers.add(layer);
+    sync.load(layer);
+    expect(heard).toHaveLength(1);
+    expect(heard[0]?.map((bar) => bar[0])).toEqual(candles.data.map((point) => point.time * 1000));
+    expect(heard[0]?.at(-1)?.[4]).toBe(101);
+    expect(candles.setDataCalls).toBe(1);
   });
 });

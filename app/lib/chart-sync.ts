@@ -114,11 +114,17 @@ export class ChartSync {
   }
 
   /**
-   * Draws everything again, as it stands, for a layer attached after the last reset: every
-   * layer then holds the same bars as the chart.
+   * Gives a layer attached after the last reset every bar the chart holds, so that every layer
+   * holds the same bars as the chart; the chart's own series stay as they are.
    */
-  reload(): void {
-    if (this.latest) this.reset(this.latest, true);
+  load(layer: ChartLayer): void {
+    const state = this.latest;
+    if (!state) return;
+    layer.load(
+      this.timeframe.ms === 0
+        ? tickPoints(state.ticks).map(pointBar)
+        : aggregateCandles(state.candles, this.timeframe.ms),
+    );
   }
 
   /** Applies what changed since the last call, now or in a frame to come. */

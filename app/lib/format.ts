@@ -63,13 +63,15 @@ export function directionOf(change: number): Direction {
 /** The second cue beside colour, for readers who cannot tell green from red. */
 export const ARROW: Record<Direction, string> = { up: "▲", down: "▼", flat: "" };
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-});
+// Made on first use, like the number formats: not while the entry evaluates (see early-start.ts).
+let timeFormat: Intl.DateTimeFormat | null = null;
 
 export function formatClock(time: number): string {
+  timeFormat ??= new Intl.DateTimeFormat(undefined, {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
   return timeFormat.format(time);
 }
 

@@ -235,9 +235,22 @@ export function refuse(state: TickerState, message: string): TickerState {
 export function decimalsFor(ticks: readonly Tick[], quote: Quote | null, atLeast: number): number {
   const reference = quote?.price ?? ticks[ticks.length - 1]?.[1];
   let decimals = Math.max(atLeast, reference !== undefined && reference < 1 ? 4 : 2);
-  for (const tick of ticks) decimals = Math.max(decimals, decimalPlaces(tick[1]));
+  for (const tick of ticks) {
+    if (decimals >= 8) break;
+    if (!fitsDecimals(tick[1], decimals)) decimals = Math.max(decimals, decimalPlaces(tick[1]));
+  }
   if (quote) decimals = Math.max(decimals, decimalPlaces(quote.price));
   return Math.min(decimals, 8);
+}
+
+/**
+ * Whether `value` prints with at most `decimals` decimals: arithmetic only, where printing it
+ * costs a string per price, thousands of them in a snapshot. A value that rounds back to itself
+ * is the double nearest a number of that many decimals, which is how it prints.
+ */
+function fitsDecimals(value: number, decimals: number): boolean {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale === value;
 }
 
 function decimalPlaces(value: number): number {

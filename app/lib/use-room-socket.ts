@@ -8,6 +8,7 @@ import type PartySocket from "partysocket";
 import { usePartySocket } from "partysocket/react";
 import { useEffect, useId, useRef, useState } from "react";
 import { removeSocket, setSocketState, updateSocketState } from "./connection-store.ts";
+import { AdoptingWebSocket } from "./early-socket.ts";
 import {
   CONNECT_TIMEOUT_MS,
   GROW_FACTOR,
@@ -59,6 +60,8 @@ export function useRoomSocket(options: Options): PartySocket {
     query,
     // Same origin: the scheme follows the page, whatever its host is called.
     protocol: location.protocol === "https:" ? "wss" : "ws",
+    // The first connection may be one the entry opened before React rendered.
+    WebSocket: AdoptingWebSocket,
     minReconnectionDelay: MIN_RECONNECT_DELAY,
     maxReconnectionDelay: MAX_DELAY_MS,
     reconnectionDelayGrowFactor: GROW_FACTOR,

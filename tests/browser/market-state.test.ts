@@ -2,7 +2,9 @@
  * The quote header's market state in real Chromium against the real server, with the room's
  * frames rewritten on their way to the page: a stock after hours (its session, regular close and
  * 52-week range added to every quote), and a room that sends none of those fields at all. The
- * rewrite keeps the test from depending on the day or hour it runs at.
+ * rewrite keeps the test from depending on the day or hour it runs at. For the chart's shading of
+ * extended hours, every time in the frames is moved by whole hours to near a fixed instant, so
+ * that the chart's bars fall on a known trading day.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,21 +28,98 @@ const SESSION_FIELDS = ["session", "regularClose", "high52", "low52"];
 
 type Quote = Record<string, unknown> & { price: number; prevClose: number };
 
-/** Passes a symbol's room through, with every quote it sends rewritten by `edit`. */
+type Frame = {
+  quote?: Quote | null;
+  serverTime?: number;
+  candles?: number[][];
+  ticks?: number[][];
+};
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Passes a symbol's room through, with every quote it sends rewritten by `edit`; with `near`
+ * (epoch ms), every time moved by the whole hours that bring the room's clock closest to it.
+ */
 async function rewriteQuotes(
   page: Page,
   symbol: string,
   edit: (quote: Quote) => Quote,
+  near?: number,
 ): Promise<void> {
+  let shift: number | null = null;
   await page.routeWebSocket(new RegExp(`/parties/ticker/${symbol}(\\?|$)`), (ws) => {
     const upstream = ws.connectToServer();
     ws.onMessage((message) => upstream.send(message));
     upstream.onMessage((message) => {
-      const frame = JSON.parse(String(message)) as { quote?: Quote | null };
+      const frame = JSON.parse(String(message)) as Frame;
+      if (near !== undefined) {
+        shift ??= Math.round((near - (frame.serverTime ?? Date.now())) / HOUR_MS) * HOUR_MS;
+        const by = shift;
+        if (frame.serverTime !== undefined) frame.serverTime += by;
+        for (const row of [...(frame.candles ?? []), ...(frame.ticks ?? [])]) {
+          row[0] = (row[0] as number) + by;
+        }
+        if (frame.quote) frame.quote = { ...frame.quote, time: Number(frame.quote.time) + by };
+      }
       if (frame.quote) frame.quote = edit(frame.quote);
       ws.send(JSON.stringify(frame));
     });
   });
+}
+
+/**
+ * The colour the price pane shows at `at` of its width (0 to 1), a few pixels under its top, where
+ * the autoscaled candles leave room: the commonest over a small block, so a grid line or the
+ * edge of a band does not decide it.
+ */
+const paneColor = (page: Page, at: number) =>
+  page.getByTestId("chart").evaluate((chart, at) => {
+    const canvases = [...chart.querySelectorAll("canvas")];
+    if (canvases.length === 0) return "";
+    // The price pane's own canvas is the largest, and comes before the one over it of its size.
+    const pane = canvases.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+    const x = Math.round(pane.width * at);
+    const data = pane.getContext("2d")?.getImageData(x - 3, 4, 7, 8).data ?? [];
+    const counts = new Map<string, number>();
+    for (let i = 0; i < data.length; i += 4) {
+      const key = `${data[i]},${data[i + 1]},${data[i + 2]}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
+  }, at);
+
+/** Waits until the price pane has drawn its bars: far more colours than its background and grid. */
+async function untilDrawn(page: Page) {
+  await page.waitForFunction(
+    () => {
+      const canvases = [
+        ...document.querySelectorAll<HTMLCanvasElement>("[data-testid=chart] canvas"),
+      ];
+      if (canvases.length === 0) return false;
+      const pane = canvases.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+      if (pane.width === 0) return false;
+      const data = pane.getContext("2d")?.getImageData(0, 0, pane.width, pane.height).data ?? [];
+      const seen = new Set<string>();
+      for (let i = 0; i < data.length && seen.size <= 10; i += 4) {
+        seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+      }
+      return seen.size > 10;
+    },
+    undefined,
+    { timeout: WAIT },
+  );
+}
+
+/** Waits until the chart shows two colours at these points of its width (or one, when `same`). */
+async function untilPaneColors(page: Page, left: number, right: number, same: boolean) {
+  const end = Date.now() + WAIT;
+  for (;;) {
+    const colors = [await paneColor(page, left), await paneColor(page, right)];
+    if ((colors[0] === colors[1]) === same && colors[0] !== "") return colors;
+    if (Date.now() > end) throw new Error(`pane colours stayed ${colors.join(" and ")}`);
+    await page.waitForTimeout(100);
+  }
 }
 
 /** The figure an element shows, read back as a number (grouping and true minus signs). */
@@ -59,14 +138,20 @@ describe("the quote header", () => {
     page.on("pageerror", (error) => errors.push(error));
     // Fixed from the first quote on: the close a little under it, so the move after it is up.
     const fixed = { regularClose: 0, high52: 0, low52: 0 };
-    await rewriteQuotes(page, "AAPL", (quote) => {
-      if (fixed.regularClose === 0) {
-        fixed.regularClose = Math.round(quote.price * 99) / 100;
-        fixed.high52 = Math.round(quote.price * 1.4);
-        fixed.low52 = Math.round(quote.price * 0.6);
-      }
-      return { ...quote, session: "post", ...fixed };
-    });
+    await rewriteQuotes(
+      page,
+      "AAPL",
+      (quote) => {
+        if (fixed.regularClose === 0) {
+          fixed.regularClose = Math.round(quote.price * 99) / 100;
+          fixed.high52 = Math.round(quote.price * 1.4);
+          fixed.low52 = Math.round(quote.price * 0.6);
+        }
+        return { ...quote, session: "post", ...fixed };
+        // Tuesday 10 March 2026, 17:30 in New York (EDT): after hours, the close at 16:00 in view.
+      },
+      Date.parse("2026-03-10T21:30:00Z"),
+    );
     await page.goto(`${server.url}/s/AAPL`);
     await page.getByLabel("Last price").waitFor({ timeout: WAIT });
     const header = page.locator(".quote-header");
@@ -97,6 +182,10 @@ describe("the quote header", () => {
     const text = (await range.textContent()) ?? "";
     expect(text).toContain(low52.toLocaleString("en-US", { minimumFractionDigits: 2 }));
     expect(text).toContain(high52.toLocaleString("en-US", { minimumFractionDigits: 2 }));
+
+    // The chart shades after-hours: its newest minutes (after 16:00) on another colour than
+    // the regular session's, at the left of 150 minutes that end between 17:00 and 18:00.
+    await untilPaneColors(page, 0.05, 0.9, false);
     await page.screenshot({ path: screenshotPath("screenshot-market-state.png") });
     expect(errors).toEqual([]);
     await page.close();
@@ -115,6 +204,32 @@ describe("the quote header", () => {
     await page.getByLabel("Last price").waitFor({ timeout: WAIT });
     expect(await page.getByText("At close").count()).toBe(0);
     await page.close();
+  });
+
+  it("shades a stock's pre-market on the chart, and nothing of crypto's at the same hours", async () => {
+    // Monday 9 March 2026, 10:30 in New York (EDT, the day after the switch): the open at 9:30
+    // and the pre-market before it in the 150 minutes in view.
+    const morning = Date.parse("2026-03-09T14:30:00Z");
+    const stock = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await rewriteQuotes(stock, "AAPL", (quote) => ({ ...quote, session: "regular" }), morning);
+    await stock.goto(`${server.url}/s/AAPL`);
+    await stock.getByLabel("Last price").waitFor({ timeout: WAIT });
+    const [pre, regular] = await untilPaneColors(stock, 0.05, 0.9, false);
+    await stock.close();
+
+    const crypto = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: Error[] = [];
+    crypto.on("pageerror", (error) => errors.push(error));
+    await rewriteQuotes(crypto, "BTC-USD", (quote) => quote, morning);
+    await crypto.goto(`${server.url}/s/BTC-USD`);
+    await crypto.getByLabel("Last price").waitFor({ timeout: WAIT });
+    await untilDrawn(crypto);
+    const [left, right] = await untilPaneColors(crypto, 0.05, 0.9, true);
+    // Crypto's whole pane has the regular session's colour, the chart's background.
+    expect(left).toBe(regular);
+    expect(right).not.toBe(pre);
+    expect(errors).toEqual([]);
+    await crypto.close();
   });
 
   it("shows neither a state nor a 52-week range when the room sends none", async () => {
