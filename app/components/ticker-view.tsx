@@ -15,9 +15,12 @@ import { QuoteHeader } from "./quote-header.tsx";
 import { SegmentedBar } from "./segmented-bar.tsx";
 import { StudyMenu } from "./study-menu.tsx";
 
-// The chart library is the largest dependency: it loads once the price is live (price-first.ts),
-// so that neither its download nor its evaluation stands between the snapshot and that price.
-const PriceChart = lazy(() => import("./price-chart.tsx"));
+// The chart library is the largest dependency: it is drawn once the price is live
+// (price-first.ts), so that neither its evaluation nor its first draw stands between the
+// snapshot and that price. Its download starts with the snapshot: a connection that drops just
+// after the first price must not leave the page without its chart once it is back.
+const loadChart = () => import("./price-chart.tsx");
+const PriceChart = lazy(loadChart);
 // Indicators and compared symbols load once one is chosen, their pickers when a button is
 // first pressed.
 const loadStudies = () => import("./chart-studies.tsx");
@@ -46,6 +49,9 @@ export function TickerView({ symbol, embedded = false, layer = null }: Props) {
   const error = useStore(store, (s) => s.error);
   // The chart and the company name wait until the price is live (price-first.ts).
   const priceLive = usePriceFirst(store);
+  useEffect(() => {
+    if (phase === "ready") loadChart().catch(() => undefined);
+  }, [phase]);
   const [params] = useSearchParams();
   const [location, navigate] = useLocation();
   const timeframe = timeframeById(params.get("tf"));
