@@ -10,7 +10,12 @@
  */
 import { expect, it } from "vitest";
 import { FramePacer } from "../../../app/lib/frame-pacer.ts";
-import { canEdit, type SentEdit, unsettled } from "../../../app/lib/watchlist-state.ts";
+import {
+  canEdit,
+  parseWatchlistFrame,
+  type SentEdit,
+  unsettled,
+} from "../../../app/lib/watchlist-state.ts";
 import { getWatchlistStore, type WatchlistStore } from "../../../app/lib/watchlist-store.ts";
 import { FakeClock } from "../../../tests/helpers/fake-room.ts";
 import { FakeHost, type FakeSocket } from "../../../tests/helpers/fake-watchlist-host.ts";
@@ -212,10 +217,12 @@ class World {
 
 /** A frame as the trace shows it: a state by its list, the rest in full. */
 function brief(text: string): string {
-  const f = JSON.parse(text) as Record<string, unknown>;
+  // Read as the app reads it: a frame it could not read shows as it came.
+  const f = parseWatchlistFrame(text);
+  if (f === null || !("type" in f)) return text;
   if (f.type === "presence" || f.type === "event" || f.type === "activity") return f.type;
   if (f.type !== "state") return text;
-  return `state v${f.version} ${f.role} ${JSON.stringify(f.name)} ${(f.symbols as string[]).join(",")}`;
+  return `state v${f.version} ${f.role} ${JSON.stringify(f.name)} ${f.symbols.join(",")}`;
 }
 
 /** A random edit, valid or not, against what the tab shows now. */
