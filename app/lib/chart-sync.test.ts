@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Candle } from "../../party/protocol/index.ts";
 import type { Quote, Tick } from "../../party/protocol/market.ts";
-import { type ChartLayer, ChartSync, DRAW_MS } from "./chart-sync.ts";
+import {
+  type ChartLayer,
+  ChartSync,
+  DRAW_MS,
+  drawInterval,
+  PANE_DRAW_MS,
+  TICK_WINDOW,
+} from "./chart-sync.ts";
 import { type FakeSeries, fakeHandles, minuteCandles } from "./studies/fake-chart.ts";
 import { applyFrame, initialTickerState, type TickerState } from "./ticker-state.ts";
 import { timeframeById } from "./timeframes.ts";
@@ -107,5 +114,73 @@ describe("ChartSync", () => {
     expect(heard[0]?.map((bar) => bar[0])).toEqual(candles.data.map((point) => point.time * 1000));
     expect(heard[0]?.at(-1)?.[4]).toBe(101);
     expect(candles.setDataCalls).toBe(1);
+  });
+
+  it("redraws a chart with panes of its own less often, so that its panes painted per second stay about the same", () => {
+    expect(drawInterval(2)).toBe(DRAW_MS);
+    expect(drawInterval(4)).toBe(DRAW_MS + 2 * PANE_DRAW_MS);
+    // Two panes redrawn every DRAW_MS against four every drawInterval(4): no more than half again.
+    expect((4 / drawInterval(4)) * DRAW_MS).toBeLessThan(2 * 1.5);
+
+    const frames: (() => void)[] = [];
+    vi.stubGlobal("requestAnimationFrame", (run: () => void) => frames.push(run));
+    vi.stubGlobal("cancelAnimationFrame", () => undefined);
+    let now = 0;
+    const { handles, chart } = fakeHandles();
+    // RSI and MACD below volume.
+    chart.addSeries({ kind: "line" }, {}, 2);
+    chart.addSeries({ kind: "line" }, {}, 3);
+    const candles = handles.candles as unknown as FakeSeries;
+    const sync = new ChartSync(handles, timeframeById("1m"), () => now);
+    let state = snapshot();
+    sync.reset(state);
+    state = tick(state, [LAST + 1000, 101, 1]);
+    sync.apply(state);
+    expect(candles.updates).toHaveLength(1);
+    // Later than a two-pane chart would wait, sooner than a four-pane one does.
+    now += DRAW_MS + 1;
+    state = tick(state, [LAST + 2000, 102, 1]);
+    sync.apply(state);
+    expect(candles.updates).toHaveLength(1);
+    now += drawInterval(4);
+    frames.shift()?.();
+    expect(candles.updates.at(-1)?.close).toBe(102);
+  });
+
+  it("keeps the tick line to its window: the oldest points go in one setData and the view stays on the same points", () => {
+    vi.stubGlobal("requestAnimationFrame", () => 1);
+    vi.stubGlobal("cancelAnimationFrame", () => undefined);
+    let now = 0;
+    const { handles, chart } = fakeHandles();
+    const line = handles.line as unknown as FakeSeries;
+    const volume = handles.volume as unknown as FakeSeries;
+    const heard: Candle[][] = [];
+    handles.layers.add({ load: (bars) => heard.push([...bars]), bar: () => undefined });
+    const sync = new ChartSync(handles, timeframeById("tick"), () => now);
+    let state = snapshot();
+    sync.reset(state);
+    let held = line.data.length;
+    let trimmed = false;
+    for (let i = 1; i <= 3 * TICK_WINDOW; i++) {
+      now += DRAW_MS;
+      state = tick(state, [LAST + i, 100 + (i % 10), 1]);
+      // Watching the newest points, as the chart keeps its view when a point comes.
+      chart.range = { from: line.data.length - 300, to: line.data.length + 4 };
+      const watched = line.data[chart.range.from + 290]?.time;
+      sync.apply(state);
+      expect(line.data.length).toBeLessThanOrEqual(TICK_WINDOW * 1.25);
+      if (line.data.length < held) {
+        trimmed = true;
+        expect(line.data).toHaveLength(TICK_WINDOW);
+        expect(volume.data).toHaveLength(TICK_WINDOW);
+        expect(line.data.at(-1)?.time).toBe((LAST + i) / 1000);
+        // The point watched is where it was on screen.
+        expect(line.data[chart.range.from + 290]?.time).toBe(watched);
+        // The indicators start again from the same points.
+        expect(heard.at(-1)).toHaveLength(TICK_WINDOW);
+      }
+      held = line.data.length;
+    }
+    expect(trimmed).toBe(true);
   });
 });

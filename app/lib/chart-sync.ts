@@ -2,7 +2,7 @@
  * Keeps the chart's series in step with a ticker store. A reset loads everything with
  * `setData`; after that only what changed goes in with `series.update`. It is called from
  * the store's subscription, which fires once per animation frame (see frame-batch.ts), and
- * live ticks go in at most every other frame (see DRAW_MS), however fast they arrive. Layers
+ * live ticks go in at most every other frame (see drawInterval), however fast they arrive. Layers
  * (indicators, compared symbols) hear of the same bars: all of them on a reset, then each bar
  * that changed.
  */
@@ -38,12 +38,38 @@ const pointBar = (p: TickPoint): Candle => [p.time, p.price, p.price, p.price, p
 const MIN_BAR_PX = 6;
 
 /**
- * Live ticks reach the chart at most this often (ms): thirty redraws a second read as smoothly
- * as sixty on a price chart, and every redraw repaints each of its panes, which on a machine
- * without a GPU takes a good part of a frame. The last price beside the chart still changes
- * with every frame. A snapshot goes in at once.
+ * Live ticks reach a chart of two panes (price and volume) at most this often (ms): thirty
+ * redraws a second read as smoothly as sixty on a price chart, and every redraw repaints each
+ * of its panes, which on a machine without a GPU takes a good part of a frame. The last price
+ * beside the chart still changes with every frame. A snapshot goes in at once.
  */
 export const DRAW_MS = 30;
+/** Each pane past the first two (an indicator's own) waits this much longer between redraws. */
+export const PANE_DRAW_MS = 10;
+
+/**
+ * How long live ticks wait between redraws of a chart of `panes` panes: a redraw repaints all
+ * of them, so more panes redraw less often and the panes painted per second stay about the same.
+ */
+export function drawInterval(panes: number): number {
+  return DRAW_MS + Math.max(0, panes - 2) * PANE_DRAW_MS;
+}
+
+/**
+ * The tick line keeps at most this many points (over three screens of them). Lightweight Charts
+ * works through every point a series holds, not only those on screen, at each redraw and at each
+ * new point: a tick line left to grow would make a busy symbol's chart slower by the minute.
+ * Once it holds a quarter more, the oldest go in one `setData` and the view stays where it was;
+ * older trades are in the candles of the other timeframes.
+ */
+export const TICK_WINDOW = 1000;
+const TICK_SLACK = TICK_WINDOW / 4;
+
+/** The newest points of the tick line, as many as it keeps. */
+function recentPoints(ticks: TickerState["ticks"]): TickPoint[] {
+  const points = tickPoints(ticks);
+  return points.length > TICK_WINDOW ? points.slice(-TICK_WINDOW) : points;
+}
 
 export class ChartSync {
   private epoch = -1;
@@ -89,7 +115,7 @@ export class ChartSync {
     let count: number;
     let bars: Candle[];
     if (ticks) {
-      const points = tickPoints(state.ticks);
+      const points = recentPoints(state.ticks);
       candles.setData([]);
       line.setData(points.map((p) => ({ time: seconds(p.time), value: this.price(p.price) })));
       volume.setData(points.map((p, i) => this.tickVolume(p, points[i - 1])));
@@ -122,7 +148,7 @@ export class ChartSync {
     if (!state) return;
     layer.load(
       this.timeframe.ms === 0
-        ? tickPoints(state.ticks).map(pointBar)
+        ? recentPoints(state.ticks).map(pointBar)
         : aggregateCandles(state.candles, this.timeframe.ms),
     );
   }
@@ -137,7 +163,7 @@ export class ChartSync {
     const fresh = state.appended - this.appended;
     if (fresh <= 0) return;
     const now = this.now();
-    if (now - this.drawnAt < DRAW_MS) {
+    if (now - this.drawnAt < drawInterval(this.chart.chart.panes().length)) {
       this.waiting = state;
       this.frame ||= requestAnimationFrame(() => {
         this.frame = 0;
@@ -158,6 +184,7 @@ export class ChartSync {
     const ticks = state.ticks.slice(state.ticks.length - fresh);
     if (this.timeframe.ms === 0) {
       for (const point of tickPoints(ticks)) this.updateTick(point);
+      if (this.count > TICK_WINDOW + TICK_SLACK) this.replace(state);
       return;
     }
     const first = ticks[0];
@@ -175,9 +202,10 @@ export class ChartSync {
   }
 
   /**
-   * A snapshot after the first (a reconnect, a resync after a gap, a source switch) goes in
-   * with `setData`, in place: the view keeps the same distance from the newest bar, so a
-   * person watching the latest prices sees them carry on, and one scrolled back stays put.
+   * A snapshot after the first (a reconnect, a resync after a gap, a source switch), or a tick
+   * line trimmed to its window, goes in with `setData`, in place: the view keeps the same
+   * distance from the newest bar, so a person watching the latest prices sees them carry on,
+   * and one scrolled back stays put.
    */
   private replace(state: TickerState): void {
     if (this.newest === Number.NEGATIVE_INFINITY) {
