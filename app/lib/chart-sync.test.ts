@@ -1,17 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Candle } from "../../party/protocol/index.ts";
 import type { Quote, Tick } from "../../party/protocol/market.ts";
-import {
-  type ChartLayer,
-  ChartSync,
-  DRAW_MS,
-  drawInterval,
-  PANE_DRAW_MS,
-  TICK_WINDOW,
-} from "./chart-sync.ts";
+import { type ChartLayer, ChartSync, DRAW_MS, drawInterval, PANE_DRAW_MS } from "./chart-sync.ts";
 import { type FakeSeries, fakeHandles, minuteCandles } from "./studies/fake-chart.ts";
 import { applyFrame, initialTickerState, type TickerState } from "./ticker-state.ts";
-import { timeframeById } from "./timeframes.ts";
+import { TICK_WINDOW, timeframeById } from "./timeframes.ts";
 
 const T0 = Date.UTC(2026, 2, 9, 12, 0);
 const CANDLES = minuteCandles(30, T0);
@@ -52,6 +45,7 @@ const tick = (state: TickerState, t: Tick): TickerState =>
   });
 
 afterEach(() => {
+  vi.useRealTimers();
   vi.unstubAllGlobals();
 });
 
@@ -147,7 +141,8 @@ describe("ChartSync", () => {
     expect(candles.updates.at(-1)?.close).toBe(102);
   });
 
-  it("keeps the tick line to its window: the oldest points go in one setData and the view stays on the same points", () => {
+  it("keeps the tick line to its window: the oldest points go in one setData, after the frame, and the view stays on the same points", () => {
+    vi.useFakeTimers();
     vi.stubGlobal("requestAnimationFrame", () => 1);
     vi.stubGlobal("cancelAnimationFrame", () => undefined);
     let now = 0;
@@ -168,7 +163,10 @@ describe("ChartSync", () => {
       chart.range = { from: line.data.length - 300, to: line.data.length + 4 };
       const watched = line.data[chart.range.from + 290]?.time;
       sync.apply(state);
-      expect(line.data.length).toBeLessThanOrEqual(TICK_WINDOW * 1.25);
+      // Never in the frame that drew the tick.
+      expect(line.data.length).toBe(held + 1);
+      vi.runAllTimers();
+      expect(line.data.length).toBeLessThanOrEqual(TICK_WINDOW * 2 + 1);
       if (line.data.length < held) {
         trimmed = true;
         expect(line.data).toHaveLength(TICK_WINDOW);

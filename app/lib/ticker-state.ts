@@ -15,10 +15,14 @@ import {
   type TickerServerMessage,
 } from "../../party/protocol/index.ts";
 import { readFrame, type UnknownVersion, unknownVersion } from "./read-frame.ts";
-import { foldTicks, trimCandles } from "./timeframes.ts";
+import { foldTicks, TICK_WINDOW, trimCandles } from "./timeframes.ts";
 
-/** Ticks kept for the tick chart; older ones are dropped in batches. */
-export const MAX_TICKS = 5000;
+/**
+ * Ticks kept for the tick chart (which draws at most twice its window of them, see
+ * chart-sync.ts); older ones are dropped in batches. Every frame of ticks copies them, so they
+ * are no more than it needs.
+ */
+export const MAX_TICKS = 3 * TICK_WINDOW;
 
 export type TickerState = {
   symbol: string;

@@ -114,6 +114,14 @@ export function trimCandles(candles: Candle[], keepMs: number): Candle[] {
   return n === 0 ? candles : candles.slice(n);
 }
 
+/**
+ * The tick line keeps at most about this many points (two screens of them). Lightweight Charts
+ * works through every point a series holds, not only those on screen, at each redraw and at
+ * each new point: a tick line left to grow would make a busy symbol's chart slower by the
+ * minute. Older trades are in the candles of the other timeframes.
+ */
+export const TICK_WINDOW = 600;
+
 /** One point of the tick line. */
 export type TickPoint = { time: number; price: number; size: number };
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Quote, Tick } from "../../../party/protocol/market.ts";
-import { ChartSync, DRAW_MS } from "../chart-sync.ts";
+import { ChartSync, drawInterval } from "../chart-sync.ts";
 import { BarIndicator, indicatorSeries } from "../indicators/indicator.ts";
 import { parseIndicators } from "../indicators/indicator-spec.ts";
 import { Rsi } from "../indicators/rsi.ts";
@@ -19,7 +19,7 @@ import { IndicatorLayer } from "./indicator-layer.ts";
 
 /** Each reading is a redraw later than the one before: every apply goes in at once. */
 let ticked = 0;
-const clock = () => (ticked += DRAW_MS);
+const clock = () => (ticked += drawInterval(8));
 const T0 = Date.UTC(2026, 2, 9, 12, 0);
 const CANDLES = minuteCandles(120, T0);
 const LAST = CANDLES[CANDLES.length - 1]?.[0] ?? T0;
