@@ -10,11 +10,18 @@ import type { ChartHandles } from "../chart-setup.ts";
 import type { ChartLayer } from "../chart-sync.ts";
 import type { TickerState } from "../ticker-state.ts";
 import type { TickerStore } from "../ticker-store.ts";
-import { aggregateCandles, barsSince, type Timeframe, tickPoints } from "../timeframes.ts";
+import {
+  aggregateCandles,
+  barsSince,
+  TICK_WINDOW,
+  type Timeframe,
+  tickPoints,
+} from "../timeframes.ts";
 import {
   baseClose,
   closeAsOf,
   firstVisibleIndex,
+  forgetBefore,
   formatPercent,
   mergeBars,
   percentChange,
@@ -280,6 +287,8 @@ export class CompareLayer implements ChartLayer {
         ? tickPoints(ticks).map((p): Candle => [p.time, p.price, p.price, p.price, p.price, p.size])
         : barsSince(state.candles, ms, first[0]),
     );
+    // The chart's tick line keeps a window of points (see chart-sync.ts); so does this one.
+    if (ms === 0) forgetBefore(entry.bars, this.#bars[0]?.[0], TICK_WINDOW);
     if (entry.base === undefined && this.#baseTime !== null) {
       entry.base = baseClose(entry.bars, this.#baseTime, ms);
       this.#draw(entry);

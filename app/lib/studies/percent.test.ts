@@ -4,6 +4,7 @@ import {
   baseClose,
   closeAsOf,
   firstVisibleIndex,
+  forgetBefore,
   formatPercent,
   mergeBars,
   percentChange,
@@ -91,5 +92,19 @@ describe("mergeBars", () => {
     expect(merged).toBe(held);
     expect(held.map((b) => b[4])).toEqual([10, 11, 12.5, 13]);
     expect(mergeBars(held, [])).toEqual(held);
+  });
+
+  it("forgets a compared line's bars no read at the chart's first bar needs, in batches", () => {
+    const bars = Array.from({ length: 10 }, (_, i) => bar(i, 100 + i));
+    // Fewer than a batch before minute 3: nothing goes.
+    forgetBefore(bars, T0 + 3 * MINUTE + 1, 4);
+    expect(bars).toHaveLength(10);
+    // Minute 6 is the bar as of 6:30; the six before it go.
+    forgetBefore(bars, T0 + 6.5 * MINUTE, 4);
+    expect(bars.map((b) => b[4])).toEqual([106, 107, 108, 109]);
+    // Reads at or after that time give what they gave before.
+    expect(closeAsOf(bars, T0 + 6.5 * MINUTE, 0)).toBe(106);
+    forgetBefore(bars, undefined, 1);
+    expect(bars).toHaveLength(4);
   });
 });

@@ -59,6 +59,18 @@ export function closeAsOf(bars: readonly Candle[], time: number, ms: number): nu
 }
 
 /**
+ * Forgets the bars no read at `time` or later needs (all before the last one at or before it),
+ * once there are at least `batch` of them, so that a compared tick line stays as long as the
+ * chart's own instead of growing by every trade.
+ */
+export function forgetBefore(bars: Candle[], time: number | undefined, batch: number): void {
+  if (time === undefined || bars.length <= batch || (bars[batch] as Candle)[0] > time) return;
+  let keep = batch;
+  while (keep + 1 < bars.length && (bars[keep + 1] as Candle)[0] <= time) keep++;
+  bars.splice(0, keep);
+}
+
+/**
  * What a compared symbol's percent change starts from: its close as of `time`, or, for a symbol
  * whose history starts later, its first close.
  */
