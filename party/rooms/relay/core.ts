@@ -9,7 +9,7 @@
  * A gap in the room's `seq` (which a relay never expects) is mended with a `resync`; a link
  * that drops is dialled again with jittered backoff, and everyone gets the fresh snapshot.
  */
-import { answerClose, httpError, json } from "../../http.ts";
+import { answerClose, httpError } from "../../http.ts";
 import { backoffDelay } from "../../market/backoff.ts";
 import { History } from "../../market/history.ts";
 import {
@@ -21,7 +21,8 @@ import {
 } from "../../protocol/index.ts";
 import { FRESH_WINDOW, type FrameWindow } from "../../rate-limit.ts";
 import { clientKey, clientTag } from "../edge-headers.ts";
-import { type Conn, type RoomHost, setting } from "../host.ts";
+import type { Conn, RoomHost } from "../host.ts";
+import { socketsHeld, tooManySockets } from "../socket-cap.ts";
 import { answerFrame, send, sendText } from "../ticker/client-frames.ts";
 import { type Clock, systemClock } from "../ticker/clock.ts";
 import { Fanout } from "../ticker/fanout.ts";
@@ -99,20 +100,7 @@ export class RelayCore {
   /** As the ticker room does: 429 for a client already holding its share of sockets here. */
   admit(req: Request): Response | null {
     this.upgrades++;
-    if (setting(this.host.env, "BUDGETS") === "off") return null;
-    let n = 0;
-    for (const _ of this.host.connections(clientTag(clientKey(req)))) n++;
-    if (n < LIMITS.socketsPerClient) return null;
-    return json(
-      {
-        error: {
-          code: ErrorCode.rateLimited,
-          message: `at most ${LIMITS.socketsPerClient} sockets per client in one room; close one first`,
-        },
-      },
-      429,
-      { "retry-after": "10" },
-    );
+    return socketsHeld(this.host, req) < LIMITS.socketsPerClient ? null : tooManySockets("room");
   }
 
   connect(conn: RelayConn, req: Request): void {

@@ -40,6 +40,7 @@ import { type Conn, type RoomHost, type RoomStorage, setting } from "../host.ts"
 import { Meter, meteredHost, storedBytes } from "../meter.ts";
 import { RelayDesk, type RelayState } from "../relay/desk.ts";
 import { parseRelayFrame, RELAY_TAG, relayShardOf, toRelay } from "../relay/link.ts";
+import { socketsHeld, tooManySockets } from "../socket-cap.ts";
 import { type AlertRoom, TickerAlerts } from "./alerts.ts";
 import { answerFrame, send, sendText } from "./client-frames.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -87,8 +88,6 @@ const ANCHOR_REFRESH_MS = DAY_MS;
 export const ALERT_WALK_MS = 30_000;
 /** A walk never goes further back than this (a room that was down for longer starts over). */
 const ALERT_WALK_MAX_MS = DAY_MS;
-/** When a client refused for holding too many sockets may try again. */
-const SOCKETS_RETRY_AFTER_S = 10;
 
 export class TickerCore {
   private room: Room | null = null;
@@ -247,18 +246,7 @@ export class TickerCore {
       await this.start();
       if (relayShardOf(req) !== null) return null;
       if (!this.budgeted()) return this.toRelay();
-      if (this.socketsOf(clientKey(req)) >= LIMITS.socketsPerClient) {
-        return json(
-          {
-            error: {
-              code: ErrorCode.rateLimited,
-              message: `at most ${LIMITS.socketsPerClient} sockets per client in one room; close one first`,
-            },
-          },
-          429,
-          { "retry-after": String(SOCKETS_RETRY_AFTER_S) },
-        );
-      }
+      if (socketsHeld(this.host, req) >= LIMITS.socketsPerClient) return tooManySockets("room");
       if (!this.stored && !mayCreate(req)) {
         return httpError(
           NEEDS_CREATE_STATUS,
@@ -282,7 +270,7 @@ export class TickerCore {
     if (
       shard === null &&
       this.budgeted() &&
-      this.socketsOf(clientKey(req)) > LIMITS.socketsPerClient
+      socketsHeld(this.host, req) > LIMITS.socketsPerClient
     ) {
       conn.close(CLOSE_POLICY, "too many sockets from one client");
       return;
@@ -512,12 +500,6 @@ export class TickerCore {
   private watched(): boolean {
     for (const _ of this.host.connections()) return true;
     return false;
-  }
-
-  private socketsOf(client: string): number {
-    let n = 0;
-    for (const _ of this.host.connections(clientTag(client))) n++;
-    return n;
   }
 
   /** Null to take a new socket here, or the answer that hands it to a relay. */

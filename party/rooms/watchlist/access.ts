@@ -6,6 +6,7 @@
 import { safeEqual } from "../../http.ts";
 import { CLOSE_DELETED, CLOSE_POLICY, ErrorCode, LIMITS, type Role } from "../../protocol/index.ts";
 import { FRESH_WINDOW } from "../../rate-limit.ts";
+import { socketsHeld, tooManySocketsText } from "../socket-cap.ts";
 import { present } from "./broadcast.ts";
 import { commit, refField } from "./changes.ts";
 import { newUserId } from "./ids.ts";
@@ -16,7 +17,6 @@ import { newEditKey } from "./roles.ts";
 import type { Room, WatchlistConn } from "./room.ts";
 import { sha256Hex } from "./secrets.ts";
 import { send, sendText, stateText } from "./send.ts";
-import { socketsHeld, TOO_MANY_SOCKETS } from "./socket-cap.ts";
 
 const WRONG_KEY =
   "that is not this list's edit key (it may have been rotated): ask for a new edit link";
@@ -31,7 +31,7 @@ export async function join(room: Room, conn: WatchlistConn, req: Request): Promi
   // The socket is already counted: over the cap only when two upgrades raced past `admit`,
   // or under `partykit dev`, whose upgrades reach no `admit`.
   if (socketsHeld(room.host, req) > LIMITS.socketsPerClient) {
-    conn.close(CLOSE_POLICY, TOO_MANY_SOCKETS);
+    conn.close(CLOSE_POLICY, tooManySocketsText("list"));
     return;
   }
   const params = new URL(req.url).searchParams;

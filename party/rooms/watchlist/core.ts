@@ -18,6 +18,7 @@ import { ErrorCode, LIMITS, PRESENCE_LIMITS } from "../../protocol/index.ts";
 import { clientKey, clientTag } from "../edge-headers.ts";
 import type { RoomHost, RoomStorage } from "../host.ts";
 import { Meter, meteredHost, storedBytes } from "../meter.ts";
+import { socketsHeld, tooManySockets } from "../socket-cap.ts";
 import { type Clock, systemClock } from "../ticker/clock.ts";
 import { refuseIngestAuth } from "../ticker/push.ts";
 import { join } from "./access.ts";
@@ -30,7 +31,6 @@ import { ListCache } from "./list-cache.ts";
 import { answer } from "./requests.ts";
 import type { Frame, Room, WatchlistConn, WatchlistConnState } from "./room.ts";
 import { send } from "./send.ts";
-import { socketsHeld, tooManySockets } from "./socket-cap.ts";
 import { Throttle } from "./throttle.ts";
 
 export { gateWatchlistConnect, gateWatchlistRequest } from "./gate.ts";
@@ -112,7 +112,7 @@ export class WatchlistCore {
       await this.start();
       const { cache } = this.room;
       if (!cache.list) return httpError(404, ErrorCode.notFound, cache.missing());
-      if (socketsHeld(this.host, req) >= LIMITS.socketsPerClient) return tooManySockets();
+      if (socketsHeld(this.host, req) >= LIMITS.socketsPerClient) return tooManySockets("list");
       return null;
     } catch (err) {
       return serverError("watchlist upgrade", err);
