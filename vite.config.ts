@@ -1,12 +1,12 @@
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 const roomsPort = process.env.ROOMS_PORT ?? "2000";
 
 export default defineConfig({
   root: "app",
   publicDir: "public",
-  plugins: [react()],
+  plugins: [react(), preloadApp()],
   build: {
     outDir: "../dist",
     emptyOutDir: true,
@@ -20,3 +20,31 @@ export default defineConfig({
     },
   },
 });
+
+/**
+ * The entry (main.tsx) is small and asks for the app's chunk itself; a `modulepreload` of that
+ * chunk in the page lets the browser fetch both at once instead of one after the other, a
+ * round trip less before any page shows.
+ */
+function preloadApp(): Plugin {
+  return {
+    name: "tickerroom:preload-app",
+    apply: "build",
+    transformIndexHtml: {
+      order: "post",
+      handler(_html, ctx) {
+        const app = Object.values(ctx.bundle ?? {}).find(
+          (out) => out.type === "chunk" && out.facadeModuleId?.endsWith("/app/app-root.tsx"),
+        );
+        if (!app) throw new Error("the app's chunk (app-root.tsx) is not in the bundle");
+        return [
+          {
+            tag: "link",
+            attrs: { rel: "modulepreload", crossorigin: true, href: `/${app.fileName}` },
+            injectTo: "head",
+          },
+        ];
+      },
+    },
+  };
+}
