@@ -7,16 +7,7 @@
  * Only types come from the chart library: importing it here would move it out of the chart's
  * chunk into one shared with this one, a chunk more on every chart page's first load.
  */
-import type {
-  IPrimitivePaneRenderer,
-  IPrimitivePaneView,
-  ISeriesApi,
-  ISeriesPrimitive,
-  Logical,
-  SeriesType,
-  Time,
-  UTCTimestamp,
-} from "lightweight-charts";
+import type { ISeriesApi, Logical, SeriesType, UTCTimestamp } from "lightweight-charts";
 import type { Candle, Drawing, PricePoint } from "../../party/protocol/index.ts";
 import type { ChartHandles } from "./chart-setup.ts";
 import type { ChartLayer } from "./chart-sync.ts";
@@ -27,15 +18,14 @@ import {
   type PlacedDrawing,
   timeToLogical,
 } from "./drawing-geometry.ts";
-
-type Target = Parameters<IPrimitivePaneRenderer["draw"]>[0];
+import { type PaintTarget, PricePainters, SeriesPainter } from "./series-painter.ts";
 
 /** What the overlay paints, besides the drawings: the trend line being placed. */
 export type Preview = { from: PricePoint; to: PricePoint; color: string } | null;
 
 export class CollabOverlay implements ChartLayer {
   readonly #handles: ChartHandles;
-  readonly #painters: Painter[];
+  readonly #painters: PricePainters;
   #times: number[] = [];
   drawings: readonly Drawing[] = [];
   crosshairs: readonly ShownCrosshair[] = [];
@@ -44,13 +34,11 @@ export class CollabOverlay implements ChartLayer {
 
   constructor(handles: ChartHandles) {
     this.#handles = handles;
-    this.#painters = [new Painter(this, handles.candles), new Painter(this, handles.line)];
-    for (const p of this.#painters) p.series.attachPrimitive(p);
+    this.#painters = new PricePainters(handles, (series) => new Painter(this, series));
   }
 
   dispose(chartAlive: boolean): void {
-    if (!chartAlive) return;
-    for (const p of this.#painters) p.series.detachPrimitive(p);
+    if (chartAlive) this.#painters.detach();
   }
 
   load(bars: readonly Candle[]): void {
@@ -63,7 +51,7 @@ export class CollabOverlay implements ChartLayer {
   }
 
   redraw(): void {
-    for (const p of this.#painters) p.update();
+    this.#painters.update();
   }
 
   /** The price series on show: the one whose coordinates count. */
@@ -115,41 +103,13 @@ export class CollabOverlay implements ChartLayer {
   }
 }
 
-class Painter implements ISeriesPrimitive<Time>, IPrimitivePaneView, IPrimitivePaneRenderer {
-  #requestUpdate: (() => void) | null = null;
-  readonly #views: readonly IPrimitivePaneView[] = [this];
-
-  constructor(
-    private readonly overlay: CollabOverlay,
-    readonly series: ISeriesApi<SeriesType>,
-  ) {}
-
-  attached({ requestUpdate }: { requestUpdate: () => void }): void {
-    this.#requestUpdate = requestUpdate;
-  }
-
-  detached(): void {
-    this.#requestUpdate = null;
-  }
-
-  update(): void {
-    this.#requestUpdate?.();
-  }
-
-  paneViews(): readonly IPrimitivePaneView[] {
-    return this.#views;
-  }
-
+class Painter extends SeriesPainter<CollabOverlay> {
   zOrder(): "top" {
     return "top";
   }
 
-  renderer(): IPrimitivePaneRenderer | null {
-    return this.series.options().visible ? this : null;
-  }
-
-  draw(target: Target): void {
-    const o = this.overlay;
+  draw(target: PaintTarget): void {
+    const o = this.layer;
     // biome-ignore lint/correctness/useHookAtTopLevel: fancy-canvas's method, not a React hook.
     target.useMediaCoordinateSpace(({ context: ctx, mediaSize }) => {
       ctx.save();

@@ -8,22 +8,13 @@
  * Only types come from the chart library: importing it here would move it out of the chart's
  * chunk into one shared with this one, a chunk more on every chart page's first load.
  */
-import type {
-  IPrimitivePaneRenderer,
-  IPrimitivePaneView,
-  ISeriesApi,
-  ISeriesPrimitive,
-  Logical,
-  SeriesType,
-  Time,
-} from "lightweight-charts";
+import type { ISeriesApi, Logical, SeriesType, Time } from "lightweight-charts";
 import { symbolKind } from "../../party/market/sessions/index.ts";
 import type { Candle } from "../../party/protocol/index.ts";
 import type { ChartHandles } from "./chart-setup.ts";
 import type { ChartLayer } from "./chart-sync.ts";
 import { type BarRun, ExtendedRuns } from "./extended-hours.ts";
-
-type Target = Parameters<IPrimitivePaneRenderer["draw"]>[0];
+import { type PaintTarget, PricePainters, SeriesPainter } from "./series-painter.ts";
 
 /**
  * How strongly the band tints the pane: the muted text colour at this opacity is a faint grey
@@ -34,7 +25,7 @@ const SHADE_ALPHA = 0.07;
 
 export class ExtendedShade implements ChartLayer {
   readonly #handles: ChartHandles;
-  readonly #painters: ShadePainter[];
+  readonly #painters: PricePainters;
   readonly #runs: ExtendedRuns;
   /** Start (ms) of the first and the newest bar, to tell the chart's own bars from others. */
   #first = Number.NaN;
@@ -43,16 +34,11 @@ export class ExtendedShade implements ChartLayer {
   constructor(handles: ChartHandles, symbol: string) {
     this.#handles = handles;
     this.#runs = new ExtendedRuns(symbolKind(symbol));
-    this.#painters = [
-      new ShadePainter(this, handles.candles),
-      new ShadePainter(this, handles.line),
-    ];
-    for (const p of this.#painters) p.series.attachPrimitive(p);
+    this.#painters = new PricePainters(handles, (series) => new ShadePainter(this, series));
   }
 
   dispose(chartAlive: boolean): void {
-    if (!chartAlive) return;
-    for (const p of this.#painters) p.series.detachPrimitive(p);
+    if (chartAlive) this.#painters.detach();
   }
 
   load(bars: readonly Candle[]): void {
@@ -103,7 +89,7 @@ export class ExtendedShade implements ChartLayer {
   }
 
   #redraw(): void {
-    for (const p of this.#painters) p.update();
+    this.#painters.update();
   }
 }
 
@@ -127,49 +113,21 @@ export function shadeExtendedHours(
   };
 }
 
-class ShadePainter implements ISeriesPrimitive<Time>, IPrimitivePaneView, IPrimitivePaneRenderer {
-  #requestUpdate: (() => void) | null = null;
-  readonly #views: readonly IPrimitivePaneView[] = [this];
-
-  constructor(
-    private readonly shade: ExtendedShade,
-    readonly series: ISeriesApi<SeriesType>,
-  ) {}
-
-  attached({ requestUpdate }: { requestUpdate: () => void }): void {
-    this.#requestUpdate = requestUpdate;
-  }
-
-  detached(): void {
-    this.#requestUpdate = null;
-  }
-
-  update(): void {
-    this.#requestUpdate?.();
-  }
-
-  paneViews(): readonly IPrimitivePaneView[] {
-    return this.#views;
-  }
-
+class ShadePainter extends SeriesPainter<ExtendedShade> {
   zOrder(): "bottom" {
     return "bottom";
   }
 
-  renderer(): IPrimitivePaneRenderer | null {
-    return this.series.options().visible ? this : null;
-  }
-
-  draw(target: Target): void {
-    const runs = this.shade.runsOn(this.series);
+  draw(target: PaintTarget): void {
+    const runs = this.layer.runsOn(this.series);
     if (runs.length === 0) return;
     // biome-ignore lint/correctness/useHookAtTopLevel: fancy-canvas's method, not a React hook.
     target.useBitmapCoordinateSpace(({ context: ctx, bitmapSize, horizontalPixelRatio }) => {
       ctx.save();
-      ctx.fillStyle = this.shade.color;
+      ctx.fillStyle = this.layer.color;
       ctx.globalAlpha = SHADE_ALPHA;
       for (const run of runs) {
-        const span = this.shade.span(run);
+        const span = this.layer.span(run);
         if (span === null) continue;
         // Whole device pixels, so that neighbouring bands neither overlap nor leave a seam.
         const from = Math.max(0, Math.round(span.left * horizontalPixelRatio));
