@@ -25,7 +25,6 @@ import {
   emptyRange,
   errorText,
   failed,
-  getPage,
   guarded,
   iso,
   limited,
@@ -35,8 +34,8 @@ import {
   retryAfterMs,
   root,
   row,
-  unreadable,
 } from "./history.ts";
+import { listOf, paged } from "./paged.ts";
 import type {
   HistoryResult,
   StockAdapter,
@@ -198,24 +197,28 @@ async function history(request: StockHistoryRequest): Promise<HistoryResult> {
   const path = `${root(request.base)}/v2/stocks/${encodeURIComponent(request.product)}/bars`;
   // `end` is inclusive: the last minute's start.
   const query = `timeframe=${param}&start=${iso(range.first)}&end=${iso(range.last)}&limit=${PAGE_BARS}&feed=${barsFeed(request.streamUrl)}`;
-  let token: string | null = null;
-  for (let n = 0; n < MAX_PAGES; n++) {
-    const url = `${path}?${query}${token ? `&page_token=${encodeURIComponent(token)}` : ""}`;
-    const page = await getPage(request.fetch, url, "alpaca", headers);
-    if (typeof page === "string") return failed(page, candles);
-    const problem = answerProblem(page, request.product, candles);
-    if (problem) return problem;
-    const body = isObject(page.body) ? page.body : null;
-    const bars = body?.bars === null ? [] : body?.bars;
-    if (!Array.isArray(bars)) {
-      return failed(`alpaca answered bars that are not a list: ${errorText(page)}`, candles);
-    }
-    const broken = unreadable("alpaca", candles.add(bars, readBar), bars.length);
-    if (broken) return failed(broken, candles);
-    token = text(body?.next_page_token) ?? null;
-    if (token === null) break;
-  }
-  return candles.done(range.first);
+  const cut = await paged<string | null>({
+    provider: "alpaca",
+    fetch: request.fetch,
+    headers,
+    candles,
+    // The first page has no token; each answer names the next page's, or none after the last.
+    first: null,
+    most: MAX_PAGES,
+    url: (token) => `${path}?${query}${token ? `&page_token=${encodeURIComponent(token)}` : ""}`,
+    problem: (page) => answerProblem(page, request.product, candles),
+    rows: (page) => {
+      const bars = bodyOf(page)?.bars;
+      return listOf("alpaca", "bars", bars === null ? [] : bars, page, candles);
+    },
+    read: readBar,
+    next: (_token, _bars, page) => text(bodyOf(page)?.next_page_token) ?? null,
+  });
+  return cut ?? candles.done(range.first);
+}
+
+function bodyOf(page: Page): Record<string, unknown> | null {
+  return isObject(page.body) ? page.body : null;
 }
 
 function readBar(bar: unknown) {

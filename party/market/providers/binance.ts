@@ -33,7 +33,6 @@ import {
   emptyRange,
   errorText,
   failed,
-  getPage,
   guarded,
   limited,
   type Page,
@@ -42,8 +41,8 @@ import {
   retryAfterMs,
   root,
   row,
-  unreadable,
 } from "./history.ts";
+import { listOf, paged, windowsBack } from "./paged.ts";
 import type { ExchangeAdapter, FeedEvent, HistoryRequest, HistoryResult } from "./types.ts";
 
 const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
@@ -168,25 +167,20 @@ async function history(request: HistoryRequest): Promise<HistoryResult> {
   const path = `${root(base)}/api/v3/klines?symbol=${encodeURIComponent(symbol)}&interval=${param}`;
   // Newest window first, so that a run cut short by a limit still holds the bars that meet
   // the live trades. `endTime` is the window's last millisecond, so its last kline is included
-  // whether Binance compares it with the open time or the close time.
-  let end = range.last;
-  for (;;) {
-    const start = Math.max(range.first, end - (MAX_KLINES - 1) * step);
-    const url = `${path}&startTime=${start}&endTime=${end + step - 1}&limit=${MAX_KLINES}`;
-    const page = await getPage(fetch, url, "binance");
-    if (typeof page === "string") return failed(page, candles);
-    const problem = answerProblem(page, symbol, candles);
-    if (problem) return problem;
-    if (!Array.isArray(page.body)) {
-      return failed(`binance answered klines that are not a list: ${errorText(page)}`, candles);
-    }
-    const bad = candles.add(page.body, readRow);
-    const broken = unreadable("binance", bad, page.body.length);
-    if (broken) return failed(broken, candles);
-    if (start === range.first) break;
-    end = start - step;
-  }
-  return candles.done(range.first);
+  // whether Binance compares it with the open time or the close time; the next window then
+  // ends on the kline before this one's first.
+  const cut = await paged({
+    provider: "binance",
+    fetch,
+    candles,
+    ...windowsBack(range, step, MAX_KLINES, step),
+    url: ({ start, end }) =>
+      `${path}&startTime=${start}&endTime=${end + step - 1}&limit=${MAX_KLINES}`,
+    problem: (page) => answerProblem(page, symbol, candles),
+    rows: (page) => listOf("binance", "klines", page.body, page, candles),
+    read: readRow,
+  });
+  return cut ?? candles.done(range.first);
 }
 
 /** `[open time, "open", "high", "low", "close", "volume", close time, …]`. */

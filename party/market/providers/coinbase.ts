@@ -22,7 +22,6 @@ import {
   emptyRange,
   errorText,
   failed,
-  getPage,
   guarded,
   iso,
   limited,
@@ -33,8 +32,8 @@ import {
   root,
   row,
   seconds,
-  unreadable,
 } from "./history.ts";
+import { listOf, paged, windowsBack } from "./paged.ts";
 import type { ExchangeAdapter, FeedEvent, HistoryRequest, HistoryResult } from "./types.ts";
 
 const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
@@ -106,24 +105,17 @@ async function history(request: HistoryRequest): Promise<HistoryResult> {
   // the live trades. Each window's `start` and `end` are bucket starts, and ccxt and others
   // treat `end` as included: 300 buckets. The next window ends where this one starts, so that
   // a bucket is not lost if `end` were excluded after all (the documentation does not say).
-  let end = range.last;
-  for (;;) {
-    const start = Math.max(range.first, end - (MAX_CANDLES - 1) * step);
-    const url = `${path}?granularity=${param}&start=${iso(start)}&end=${iso(end)}`;
-    const page = await getPage(fetch, url, "coinbase");
-    if (typeof page === "string") return failed(page, candles);
-    const problem = answerProblem(page, product, candles);
-    if (problem) return problem;
-    if (!Array.isArray(page.body)) {
-      return failed(`coinbase answered candles that are not a list: ${errorText(page)}`, candles);
-    }
-    const bad = candles.add(page.body, readRow);
-    const broken = unreadable("coinbase", bad, page.body.length);
-    if (broken) return failed(broken, candles);
-    if (start === range.first) break;
-    end = start;
-  }
-  return candles.done(range.first);
+  const cut = await paged({
+    provider: "coinbase",
+    fetch,
+    candles,
+    ...windowsBack(range, step, MAX_CANDLES, 0),
+    url: ({ start, end }) => `${path}?granularity=${param}&start=${iso(start)}&end=${iso(end)}`,
+    problem: (page) => answerProblem(page, product, candles),
+    rows: (page) => listOf("coinbase", "candles", page.body, page, candles),
+    read: readRow,
+  });
+  return cut ?? candles.done(range.first);
 }
 
 /** `[time, low, high, open, close, volume]`: note the order, low and high before open. */

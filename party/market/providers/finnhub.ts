@@ -20,17 +20,17 @@ import {
   emptyRange,
   errorText,
   failed,
-  getPage,
   guarded,
   limited,
+  type Page,
   plan,
   refused,
   retryAfterMs,
   root,
   row,
   seconds,
-  unreadable,
 } from "./history.ts";
+import { paged } from "./paged.ts";
 import type {
   HistoryResult,
   StockAdapter,
@@ -117,12 +117,21 @@ async function history(request: StockHistoryRequest): Promise<HistoryResult> {
     token: request.credentials.key,
   });
   // A day of minutes is one answer: Finnhub does not page.
-  const page = await getPage(
-    request.fetch,
-    `${root(request.base)}/stock/candle?${query}`,
-    "finnhub",
-  );
-  if (typeof page === "string") return failed(page, candles);
+  const cut = await paged({
+    provider: "finnhub",
+    fetch: request.fetch,
+    candles,
+    first: null,
+    url: () => `${root(request.base)}/stock/candle?${query}`,
+    problem: (page) => answerProblem(page, candles),
+    rows: (page) => rowsOf(page, candles),
+    read: readRow,
+  });
+  return cut ?? candles.done(range.first);
+}
+
+/** What a non-200 answer means, or null for a 200. */
+function answerProblem(page: Page, candles: Candles): HistoryResult | null {
   if (page.status !== 200) {
     const message = `finnhub: ${errorText(page)} (HTTP ${page.status})`;
     if (page.status === 429)
@@ -131,8 +140,13 @@ async function history(request: StockHistoryRequest): Promise<HistoryResult> {
     if (page.status === 403) return refused(`${message}: the plan does not include stock candles`);
     return failed(message, candles);
   }
+  return null;
+}
+
+/** The rows of a 200 answer, each start's values gathered from the columns; none for `no_data`. */
+function rowsOf(page: Page, candles: Candles): unknown[] | HistoryResult {
   const body = isObject(page.body) ? page.body : null;
-  if (body?.s === "no_data") return candles.done(range.first);
+  if (body?.s === "no_data") return [];
   const { t, o, h, l, c, v } = body ?? {};
   const columns = [t, o, h, l, c, v];
   if (
@@ -141,15 +155,13 @@ async function history(request: StockHistoryRequest): Promise<HistoryResult> {
   ) {
     return failed(`finnhub answered candles it does not document: ${errorText(page)}`, candles);
   }
-  const [times, opens, highs, lows, closes, volumes] = columns as unknown[][];
-  const rows = (times as unknown[]).map((_, i) => i);
-  const read = (i: unknown) => {
-    const k = i as number;
-    return row(seconds(times?.[k]), opens?.[k], highs?.[k], lows?.[k], closes?.[k], volumes?.[k]);
-  };
-  const broken = unreadable("finnhub", candles.add(rows, read), rows.length);
-  if (broken) return failed(broken, candles);
-  return candles.done(range.first);
+  const table = columns as unknown[][];
+  return (t as unknown[]).map((_, i) => table.map((col) => col[i]));
+}
+
+/** `[start (s), open, high, low, close, volume]`, as gathered from the columns. */
+function readRow(r: unknown) {
+  return Array.isArray(r) ? row(seconds(r[0]), r[1], r[2], r[3], r[4], r[5]) : null;
 }
 
 function trades(data: unknown): StockEvent[] {

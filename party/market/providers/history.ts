@@ -254,16 +254,6 @@ export class Candles {
   }
 }
 
-/**
- * A page whose rows were all unreadable means the answer is not what the exchange documents
- * (another format, another interval than the one asked for): better said than shown as empty.
- */
-export function unreadable(provider: string, bad: number, rows: number): string | null {
-  return rows > 0 && bad === rows
-    ? `${provider} answered ${rows} candle row(s), none of them readable`
-    : null;
-}
-
 export function refused(message: string): HistoryResult {
   return { kind: "refused", message };
 }

@@ -35,7 +35,6 @@ import {
   emptyRange,
   errorText,
   failed,
-  getPage,
   guarded,
   limited,
   type Page,
@@ -45,8 +44,8 @@ import {
   root,
   row,
   seconds,
-  unreadable,
 } from "./history.ts";
+import { paged } from "./paged.ts";
 import type { ExchangeAdapter, FeedEvent, HistoryRequest, HistoryResult } from "./types.ts";
 
 const IGNORE: FeedEvent[] = [{ kind: "ignore" }];
@@ -205,75 +204,80 @@ async function history(request: HistoryRequest): Promise<HistoryResult> {
   const restName = restPair(product);
   if (!restName) return refused(`kraken: no REST pair for ${product}`);
   const candles = new Candles(range, layout);
+  const path = `${root(base)}/0/public/OHLC?pair=${encodeURIComponent(restName)}&interval=${param}`;
   let coveredFrom = range.first;
-  // Whether `since` is inclusive is not documented: a second before the first minute gets it
-  // either way.
-  let since = Math.floor(range.first / 1000) - 1;
-  for (let n = 0; n < MAX_REQUESTS; n++) {
-    const url = `${root(base)}/0/public/OHLC?pair=${encodeURIComponent(restName)}&interval=${param}&since=${since}`;
-    const page = await getPage(fetch, url, "kraken");
-    if (typeof page === "string") return failed(page, candles);
-    const answer = read(page, candles);
-    if (answer.kind !== "rows") return answer.result;
-    const rows = answer.rows;
-    const bad = candles.add(rows, readRow);
-    const broken = unreadable("kraken", bad, rows.length);
-    if (broken) return failed(broken, candles);
-    const times = rows.map((r) => (Array.isArray(r) ? seconds(r[0]) : null));
-    const known = times.filter((t): t is number => t !== null);
-    const oldest = known.length > 0 ? Math.min(...known) : null;
-    const newest = known.length > 0 ? Math.max(...known) : null;
-    // A full answer that starts after the first bar asked for is Kraken's 720-entry horizon.
-    if (n === 0 && rows.length >= MAX_ENTRIES && oldest !== null && oldest > range.first) {
-      coveredFrom = Math.min(oldest, range.last + layout.grid.ms);
-    }
-    if (newest !== null && newest >= range.last) break;
-    if (answer.last === null || answer.last <= since) break;
-    since = answer.last;
-  }
-  return candles.done(coveredFrom);
+  const cut = await paged({
+    provider: "kraken",
+    fetch,
+    candles,
+    // Whether `since` is inclusive is not documented: a second before the first minute gets it
+    // either way.
+    first: Math.floor(range.first / 1000) - 1,
+    most: MAX_REQUESTS,
+    url: (since) => `${path}&since=${since}`,
+    problem: (page) => httpProblem(page, candles),
+    rows: (page) => rowsOf(page, candles),
+    read: readRow,
+    next(since, rows, page, n) {
+      const times = rows.map((r) => (Array.isArray(r) ? seconds(r[0]) : null));
+      const known = times.filter((t): t is number => t !== null);
+      const oldest = known.length > 0 ? Math.min(...known) : null;
+      const newest = known.length > 0 ? Math.max(...known) : null;
+      // A full answer that starts after the first bar asked for is Kraken's 720-entry horizon.
+      if (n === 0 && rows.length >= MAX_ENTRIES && oldest !== null && oldest > range.first) {
+        coveredFrom = Math.min(oldest, range.last + layout.grid.ms);
+      }
+      if (newest !== null && newest >= range.last) return null;
+      const last = lastOf(page);
+      return last === null || last <= since ? null : last;
+    },
+  });
+  return cut ?? candles.done(coveredFrom);
 }
 
-type Read =
-  | { kind: "rows"; rows: unknown[]; last: number | null }
-  | { kind: "stop"; result: HistoryResult };
-
-/** The rows and `last` of an answer, or what its errors mean. */
-function read(page: Page, candles: Candles): Read {
-  const stop = (result: HistoryResult): Read => ({ kind: "stop", result });
+/** What an answer that is not a 200 means; null for a 200, whose errors are in its body. */
+function httpProblem(page: Page, candles: Candles): HistoryResult | null {
   if (page.status === 429) {
     const message = `kraken: ${errorText(page)} (HTTP 429)`;
-    return stop(limited(message, retryAfterMs(page.headers, LIMIT_WAIT_MS), candles));
+    return limited(message, retryAfterMs(page.headers, LIMIT_WAIT_MS), candles);
   }
   if (page.status !== 200) {
-    return stop(failed(`kraken: ${errorText(page)} (HTTP ${page.status})`, candles));
+    return failed(`kraken: ${errorText(page)} (HTTP ${page.status})`, candles);
   }
+  return null;
+}
+
+/** The rows of a 200 answer, or what its errors mean. */
+function rowsOf(page: Page, candles: Candles): unknown[] | HistoryResult {
   const body = page.body;
-  if (!isObject(body)) return stop(failed(`kraken answered ${errorText(page)}`, candles));
+  if (!isObject(body)) return failed(`kraken answered ${errorText(page)}`, candles);
   // `E…` entries are errors, `W…` warnings; only errors stop the request.
   const errors = Array.isArray(body.error)
     ? body.error.filter((e): e is string => typeof e === "string" && e.startsWith("E"))
     : [];
   if (errors.length > 0) {
     const message = `kraken: ${errors.join(", ")}`;
-    if (errors.some((e) => e.startsWith("EQuery:Unknown asset pair"))) {
-      return stop(refused(message));
-    }
+    if (errors.some((e) => e.startsWith("EQuery:Unknown asset pair"))) return refused(message);
     if (errors.some((e) => /Too many requests|Rate limit exceeded|Temporary lockout/.test(e))) {
-      return stop(limited(message, retryAfterMs(page.headers, LIMIT_WAIT_MS), candles));
+      return limited(message, retryAfterMs(page.headers, LIMIT_WAIT_MS), candles);
     }
-    return stop(failed(message, candles));
+    return failed(message, candles);
   }
   const result = isObject(body.result) ? body.result : null;
   const rows = result
     ? Object.entries(result).find(([key, value]) => key !== "last" && Array.isArray(value))?.[1]
     : undefined;
   if (!result || !Array.isArray(rows)) {
-    return stop(failed("kraken answered OHLC data without a pair's rows", candles));
+    return failed("kraken answered OHLC data without a pair's rows", candles);
   }
-  const last =
-    typeof result.last === "number" && Number.isSafeInteger(result.last) ? result.last : null;
-  return { kind: "rows", rows, last };
+  return rows;
+}
+
+/** The `last` of an answer whose rows were read: the `since` that goes on after it. */
+function lastOf(page: Page): number | null {
+  const result = isObject(page.body) ? page.body.result : undefined;
+  const last = isObject(result) ? result.last : undefined;
+  return typeof last === "number" && Number.isSafeInteger(last) ? last : null;
 }
 
 /** `[time, open, high, low, close, vwap, volume, count]`. */
