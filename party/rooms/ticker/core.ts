@@ -4,6 +4,10 @@
  * sockets (`fanout.ts`) and keeping storage the truth (`storage.ts`). It works only while
  * watched: no alarm, timer, upstream socket or write while nobody is here.
  *
+ * Pushes are taken in `push-ingest.ts`, and the alerts between the room's own ticks (an armed
+ * set from a list room, the walk of a simulated room nobody watches, their alarm) are kept in
+ * `alert-walk.ts`.
+ *
  * Everything in fields is a cache that `start` rebuilds from storage after a wake-up. The room
  * keeps its symbol in storage, since some runtimes cannot say the room id inside an alarm.
  *
@@ -14,39 +18,32 @@
 import {
   answerClose,
   answered,
-  bodyRefusal,
   httpError,
   json,
   jsonText,
   preflight,
-  readBody,
   serverError,
 } from "../../http.ts";
 import { type FeedsConfig, parseFeeds } from "../../market/feeds.ts";
 import { freshTicks } from "../../market/providers/registry.ts";
-import type { Session } from "../../market/quote.ts";
-import { DAY_MS, type Simulator } from "../../market/simulator.ts";
+import { DAY_MS } from "../../market/simulator.ts";
 import { CLOSE_POLICY, ErrorCode, LIMITS, type Source, type Tick } from "../../protocol/index.ts";
 import { FRESH_WINDOW, type FrameWindow } from "../../rate-limit.ts";
-import {
-  ALERTS_QUERY,
-  AlertSetSchema,
-  isInternal,
-  LINK_BODY_BYTES,
-  parseLinkBody,
-} from "../alert-link.ts";
+import { ALERTS_QUERY } from "../alert-link.ts";
 import { clientKey, clientTag, mayCreate, NEEDS_CREATE_STATUS } from "../edge-headers.ts";
 import { type Conn, type RoomHost, type RoomStorage, setting } from "../host.ts";
 import { Meter, meteredHost, storedBytes } from "../meter.ts";
 import { RelayDesk, type RelayState } from "../relay/desk.ts";
 import { parseRelayFrame, RELAY_TAG, relayShardOf, toRelay } from "../relay/link.ts";
 import { socketsHeld, tooManySockets } from "../socket-cap.ts";
-import { type AlertRoom, TickerAlerts } from "./alerts.ts";
+import { AlertWalk, sessionCopy } from "./alert-walk.ts";
+import { TickerAlerts } from "./alerts.ts";
 import { answerFrame, send, sendText } from "./client-frames.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { Fanout } from "./fanout.ts";
 import { tickerMode } from "./gate.ts";
-import { planPush, pushReply, readPushBody, refuseIngestAuth, Serial } from "./push.ts";
+import { refuseIngestAuth, Serial } from "./push.ts";
+import { PushIngest } from "./push-ingest.ts";
 import { rangeResponse } from "./ranges.ts";
 import {
   type Room,
@@ -64,10 +61,10 @@ import {
   isExchange,
   type PriceSource,
   type SourceSink,
-  simulatorFor,
 } from "./sources.ts";
 import { TickerStorage } from "./storage.ts";
 
+export { ALERT_WALK_MS } from "./alert-walk.ts";
 export { gateTickerConnect, gateTickerRequest, isUpgrade } from "./gate.ts";
 
 /** What a socket carries across hibernation: its rate-limit window; a relay's, its load. */
@@ -81,13 +78,6 @@ type TickerConn = Conn<TickerConnState>;
 export const SAVE_EVERY_MS = 10_000;
 /** A derived room rewrites its anchor on waking when it is older than this, to keep `resume` cheap. */
 const ANCHOR_REFRESH_MS = DAY_MS;
-/**
- * While alerts are armed in a simulated room nobody watches, its alarm walks the simulator's
- * ticks this often: nothing else runs there.
- */
-export const ALERT_WALK_MS = 30_000;
-/** A walk never goes further back than this (a room that was down for longer starts over). */
-const ALERT_WALK_MAX_MS = DAY_MS;
 
 export class TickerCore {
   private room: Room | null = null;
@@ -105,23 +95,16 @@ export class TickerCore {
   private alarmsSet = 0;
   /** The armed alerts of this symbol and the firings not yet delivered (`alerts.ts`). */
   private readonly alerts: TickerAlerts;
+  /** Armed sets, the walk of a simulated room's ticks and the alarm the alerts need. */
+  private readonly walk: AlertWalk;
+  /** Pushed ticks and candles (`POST`), and the reset of a pushed room (`DELETE`). */
+  private readonly ingest: PushIngest;
   /** The room's own sockets and its relays, and where a new socket goes. */
   private readonly relays: RelayDesk<TickerConnState>;
-  /** The simulator, for walking ticks without the room; made when first needed. */
-  private sim: Simulator | null = null;
   /** What the last save stored, so that an idle alarm need not store it again. */
   private savedAt: { seq: number; cursor: number } | null = null;
   /** The pending save of a watched room (`saveSoon`). */
   private saveTimer: unknown = null;
-
-  private readonly alertRoom: AlertRoom = {
-    priceAt: (time) => this.priceAt(time),
-    resume: (cursor) => {
-      const sim = this.simulator();
-      if (sim) return cursor === null ? null : sim.lastTickAt(cursor)[1];
-      return this.room?.history.last?.[1] ?? null;
-    },
-  };
 
   private readonly sink: SourceSink = {
     due: () => {
@@ -172,12 +155,49 @@ export class TickerCore {
     if (this.settingError) console.error(this.settingError);
     this.since = clock.now();
     this.relays = new RelayDesk(host, host.relays === true);
-    this.alerts = new TickerAlerts(host as RoomHost<unknown>, clock, () => this.alertAlarm());
-    this.fanout = new Fanout<TickerConn>({
+    const alerts = new TickerAlerts(host as RoomHost<unknown>, clock, () => this.walk.alertAlarm());
+    this.alerts = alerts;
+    const fanout = new Fanout<TickerConn>({
       clock,
       sockets: (mode) => host.connections(mode),
       frame: () => this.room && roomFrame(this.room, clock.now(), this.settingError),
       snapshot: (now, mode) => roomSnapshot(this.loaded(), now, mode, this.settingError),
+    });
+    this.fanout = fanout;
+    const queue = this.pushes;
+    const room = () => this.room;
+    const wanted = (symbol: string) => this.wanted(symbol);
+    this.walk = new AlertWalk({
+      host,
+      clock,
+      alerts,
+      queue,
+      room,
+      wanted,
+      watched: () => this.watched(),
+      advance: () => this.advance(),
+      setAlarm: (time) => this.setAlarm(time),
+    });
+    this.ingest = new PushIngest({
+      host,
+      clock,
+      alerts,
+      fanout,
+      queue,
+      room,
+      setRoom: (next) => {
+        this.room = next;
+      },
+      replace: (next) => this.replace(next),
+      stored: () => this.stored,
+      markStored: () => {
+        this.stored = true;
+      },
+      wanted,
+      source: (name, at) => this.source(name, at),
+      save: (replaced, extra) => this.save(replaced, extra),
+      startOver: (name, from) => this.startOver(name, from),
+      runWhileWatched: () => this.runWhileWatched(),
     });
   }
 
@@ -198,11 +218,11 @@ export class TickerCore {
     // Woken with sockets still open (by a frame, a request or an alert's alarm): the source
     // runs again for them, and they get a fresh snapshot with its first ticks.
     if (this.room && this.stored) this.runWhileWatched();
-    await this.alerts.load(this.alertRoom);
+    await this.alerts.load(this.walk);
     if (this.alerts.size === 0 && !this.alerts.busy) return;
     // Firings stored before a restart go out again; the list answers a repeat as a duplicate.
     void this.alerts.deliver();
-    await this.alertAlarm();
+    await this.walk.alertAlarm();
   }
 
   private async loadRoom(): Promise<void> {
@@ -319,7 +339,7 @@ export class TickerCore {
     this.cancelSave();
     if (this.stored) await this.saveWithAlerts();
     // Only armed alerts (or firings to deliver) keep an alarm in a room nobody watches.
-    if (this.alertWakeAt() !== null) await this.alertAlarm(true);
+    if (this.walk.alertWakeAt() !== null) await this.walk.alertAlarm(true);
     else if (this.stored && (await this.host.storage.getAlarm()) !== null) {
       await this.host.storage.deleteAlarm();
     }
@@ -341,9 +361,9 @@ export class TickerCore {
       this.fanout.flush();
       this.watch();
     }
-    if (!watched && this.walkAlerts(now)) void this.alerts.commit();
+    if (!watched && this.walk.walkAlerts(now)) void this.alerts.commit();
     await this.alerts.alarm(now);
-    await this.alertAlarm();
+    await this.walk.alertAlarm();
   }
 
   request(req: Request): Promise<Response> {
@@ -368,10 +388,10 @@ export class TickerCore {
         return jsonText(this.fanout.snapshotText("full"));
       }
       if (req.method === "POST" && new URL(req.url).searchParams.has(ALERTS_QUERY)) {
-        return await this.applyAlerts(req);
+        return await this.walk.applyAlerts(req);
       }
-      if (req.method === "POST") return await this.push(req);
-      if (req.method === "DELETE") return await this.reset(req);
+      if (req.method === "POST") return await this.ingest.push(req);
+      if (req.method === "DELETE") return await this.ingest.reset(req);
       return httpError(
         405,
         ErrorCode.methodNotAllowed,
@@ -456,7 +476,7 @@ export class TickerCore {
     if (step.kind === "rebuilt") {
       room.history.reset(step.day.candles, step.day.tail, room.history.seq + step.count);
       this.fanout.resync(except);
-      if (this.walkAlerts(now)) void this.alerts.commit();
+      if (this.walk.walkAlerts(now)) void this.alerts.commit();
       return;
     }
     const ticks = step.kind === "ticks" ? step.ticks : [];
@@ -468,7 +488,7 @@ export class TickerCore {
     // walked first; otherwise the room's own batch is evaluated.
     const fired =
       cursor !== null && cursor < from
-        ? this.walkAlerts(now)
+        ? this.walk.walkAlerts(now)
         : this.alerts.evaluate(ticks, session, now, true);
     if (fired) void this.alerts.commit();
     else this.saveSoon();
@@ -590,199 +610,4 @@ export class TickerCore {
       source: this.room?.source.name ?? null,
     };
   }
-
-  // -------------------------------------------------------------------------------------------
-  // Shared alerts
-
-  /**
-   * `POST ?alerts`, from a list room only (`alert-link.ts`): that list's armed set on this
-   * symbol, applied once every tick up to now is evaluated, and stored before it is answered.
-   * It creates no room: a symbol nobody watches keeps only its alerts.
-   */
-  private async applyAlerts(req: Request): Promise<Response> {
-    if (!isInternal(req)) {
-      return httpError(403, ErrorCode.forbidden, "armed alert sets come from list rooms only");
-    }
-    let text: string | null;
-    try {
-      text = await readBody(req, LINK_BODY_BYTES);
-    } catch (err) {
-      const refusal = bodyRefusal(err);
-      if (refusal) return refusal;
-      throw err;
-    }
-    const body = parseLinkBody(AlertSetSchema, text);
-    if (!body.ok) return httpError(body.status, body.code, body.message);
-    return this.pushes.run(async () => {
-      const symbol = this.room?.symbol ?? this.host.id;
-      const now = this.clock.now();
-      if (this.watched() && this.room) this.advance();
-      else if (this.walkAlerts(now, symbol)) void this.alerts.commit();
-      const answer = await this.alerts.apply(body.value, symbol, this.alertRoom);
-      void this.alerts.commit();
-      await this.alertAlarm();
-      return answer;
-    });
-  }
-
-  /**
-   * Evaluates the simulator's ticks since the last evaluation, for a simulated room whose own
-   * pump is not running (nobody watches) or was not advanced tick by tick. True when something
-   * fired. A room on another source has nothing to walk.
-   */
-  private walkAlerts(now: number, symbol?: string): boolean {
-    const sim = this.simulator(symbol);
-    if (!sim) return false;
-    if (this.alerts.size === 0 || this.alerts.cursor === null) {
-      return this.alerts.evaluate([], null, now, true);
-    }
-    const from = Math.max(this.alerts.cursor, now - ALERT_WALK_MAX_MS);
-    if (from >= now) return false;
-    const ticks = sim.ticksBetween(from, now);
-    return this.alerts.evaluate(ticks, simSession(sim, from), now, true);
-  }
-
-  /** The simulator of a simulated room (loaded or not); null for any other source. */
-  private simulator(symbolHint?: string): Simulator | null {
-    const symbol = this.room?.symbol ?? this.alerts.symbol ?? symbolHint;
-    if (symbol === undefined || symbol === null) return null;
-    const source = this.room?.source.name ?? this.wanted(symbol);
-    if (source !== "sim") return null;
-    this.sim ??= simulatorFor(symbol, this.host.env);
-    return this.sim;
-  }
-
-  /** The symbol's price at or before `time`: the simulator's, or the room's history. */
-  private priceAt(time: number): number | null {
-    const sim = this.simulator();
-    if (sim) return sim.lastTickAt(time)[1];
-    const history = this.room?.history;
-    if (!history) return null;
-    const ticks = history.recentTicks();
-    for (let i = ticks.length - 1; i >= 0; i--) {
-      const tick = ticks[i] as Tick;
-      if (tick[0] <= time) return tick[1];
-    }
-    return history.last?.[1] ?? null;
-  }
-
-  /**
-   * When the alerts need the room to wake: a due retry of the outbox, and, in a simulated room
-   * nobody watches, the next walk. Null when they need nothing.
-   */
-  private alertWakeAt(): number | null {
-    let at = this.alerts.retryTime();
-    if (this.alerts.size > 0 && !this.watched() && this.simulator() !== null) {
-      const walk = this.clock.now() + ALERT_WALK_MS;
-      at = at === null ? walk : Math.min(at, walk);
-    }
-    return at;
-  }
-
-  /** Sets the alarm the alerts need, unless an earlier one is set (`replace`: whatever is set). */
-  private async alertAlarm(replace = false): Promise<void> {
-    const at = this.alertWakeAt();
-    if (at === null) return;
-    const current = replace ? null : await this.host.storage.getAlarm();
-    if (current === null || current > at) await this.setAlarm(at);
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Push ingest
-
-  /**
-   * The token is checked from the headers and the body read, with its deadline, before the push
-   * joins the queue: a slow or unauthorised request holds only itself. The queue checks each
-   * push against the one before, stores it and fans it out.
-   */
-  private async push(req: Request): Promise<Response> {
-    const refused = refuseIngestAuth(req, this.host.env);
-    if (refused) return refused;
-    const read = await readPushBody(req);
-    if (!read.ok) return read.refusal;
-    return this.pushes.run(() => this.applyPush(read.body));
-  }
-
-  private async applyPush(body: unknown): Promise<Response> {
-    const before = this.room;
-    const symbol = before?.symbol ?? this.host.id;
-    const now = this.clock.now();
-    const plan = planPush(before, body, {
-      symbol,
-      wanted: this.wanted(symbol),
-      pushSource: () => this.source("push", { symbol, cursor: now }),
-      now,
-    });
-    if (!plan.ok) return plan.refusal;
-    // Alerts are evaluated on the pushed ticks before the write, and their firings stored in
-    // the same batch as the ticks: acknowledged, a push has fired what it crossed.
-    const undo = this.alerts.size > 0 ? this.alerts.checkpoint() : null;
-    const session = plan.switching ? null : sessionCopy(before?.history.session ?? null);
-    // Candles are history, not trades: only the pushed ticks cross alert levels.
-    const upTo = plan.ticks.at(-1)?.[0];
-    const fired = upTo !== undefined && this.alerts.evaluate(plan.ticks, session, upTo, false);
-    if (plan.switching) this.replace(plan.next);
-    else this.room = plan.next;
-    const extra = this.alerts.takeWrites();
-    try {
-      await this.save(plan.switching, extra);
-    } catch (err) {
-      // Not stored, so not acknowledged.
-      this.room = before;
-      if (undo !== null) this.alerts.restore(undo);
-      else this.alerts.written(extra, false);
-      throw err;
-    }
-    this.alerts.written(extra, true);
-    if (fired) void this.alerts.deliver();
-    this.stored = true;
-    // Candles change the day under the same `seq`: everyone gets the room again.
-    if (plan.switching || plan.candles.length > 0) {
-      this.fanout.invalidate();
-      this.fanout.resync();
-    } else this.fanout.queue(plan.ticks);
-    return json(pushReply(plan));
-  }
-
-  /**
-   * `DELETE`: a pushed room drops its pushed history and starts over on the source it would
-   * have without pushes (the simulator, or its `FEEDS` exchange), the counter carrying on;
-   * watchers get a fresh snapshot. Any other room is already on that source.
-   */
-  private async reset(req: Request): Promise<Response> {
-    const refused = refuseIngestAuth(req, this.host.env);
-    if (refused) return refused;
-    return this.pushes.run(async () => {
-      const before = this.room;
-      if (this.stored && before?.source.name === "push") {
-        const { symbol } = before;
-        try {
-          await this.startOver(this.wanted(symbol), {
-            symbol,
-            seq: before.history.seq,
-            lastPushed: null,
-          });
-        } catch (err) {
-          this.replace(before);
-          throw err;
-        }
-        this.fanout.resync();
-        this.runWhileWatched();
-      }
-      return new Response(null, { status: 204 });
-    });
-  }
-}
-
-/** A copy of the session before a batch (the history moves it on as it appends). */
-function sessionCopy(session: Session | null): Session | null {
-  return session && { ...session };
-}
-
-/** The session a walk of the simulator starts from: the UTC day of `from`, as `dayChangeOf` reads it. */
-function simSession(sim: Simulator, from: number): Session {
-  const day = Math.floor(from / DAY_MS);
-  const [time, price] = sim.lastTickAt(from);
-  const prevClose = sim.lastTickAt(day * DAY_MS - 1)[1];
-  return { day, open: price, high: price, low: price, prevClose, volume: 0, price, time };
 }
