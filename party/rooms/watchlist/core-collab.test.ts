@@ -25,9 +25,11 @@ import {
 import {
   type AlertFired,
   type AlertSet,
+  AlertSetSchema,
   firedRequest,
   INTERNAL_HEADER,
   LINK_RETRY,
+  parseLinkBody,
 } from "../alert-link.ts";
 import { CLIENT_HEADER } from "../edge-headers.ts";
 import { ACTIVITY_PREFIX } from "./activity.ts";
@@ -460,7 +462,9 @@ describe("the link to the ticker rooms", () => {
     // A stand-in for the ticker room: it takes sets, and fires the first alert on a tick.
     let held: AlertSet | null = null;
     host.answer = (call: RoomCall) => {
-      held = JSON.parse(call.body) as AlertSet;
+      const read = parseLinkBody(AlertSetSchema, call.body);
+      if (!read.ok) throw new Error(`the list sent a set the ticker room refuses: ${read.message}`);
+      held = read.value;
       return new Response(null, { status: 204 });
     };
     await setAlert(ann, { symbol: "AAPL", when: "below", value: 150 });
