@@ -53,8 +53,16 @@ export interface Env {
 
 type WSMessage = string | ArrayBuffer | ArrayBufferView;
 
+/**
+ * Every room hibernates. PartyServer reads this from the class (`static options`: its
+ * `resolveServerOptions` walks the constructors, and an instance field would leave a room awake
+ * on in-memory sockets); the PartyKit classes (ticker.ts, watchlist.ts, main.ts) keep the
+ * instance field that partykit reads.
+ */
+const HIBERNATE = { hibernate: true };
+
 export class Ticker extends Server<Env> {
-  static options = { hibernate: true };
+  static options = HIBERNATE;
   private readonly core = new TickerCore(serverHost<TickerConnState>(this, this.ctx, this.env));
 
   /**
@@ -98,7 +106,7 @@ export class Ticker extends Server<Env> {
  * (`rooms/relay/`). It answers nothing but its own sockets.
  */
 export class TickerRelay extends Server<Env> {
-  static options = { hibernate: true };
+  static options = HIBERNATE;
   private readonly core = new RelayCore(
     serverHost<RelayConnState>(this, this.ctx, this.env),
     serverLink(this.env.Ticker),
@@ -129,7 +137,7 @@ export class TickerRelay extends Server<Env> {
 }
 
 export class Watchlist extends Server<Env> {
-  static options = { hibernate: true };
+  static options = HIBERNATE;
   private readonly core = new WatchlistCore(
     serverHost<WatchlistConnState>(this, this.ctx, this.env),
   );
