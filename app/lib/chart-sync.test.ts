@@ -44,6 +44,14 @@ const tick = (state: TickerState, t: Tick): TickerState =>
     quote: quote(t[1], t[0]),
   });
 
+/** Stands in for the browser's animation frames: each waits in the list until a test runs it. */
+function heldFrames(): (() => void)[] {
+  const frames: (() => void)[] = [];
+  vi.stubGlobal("requestAnimationFrame", (run: () => void) => frames.push(run));
+  vi.stubGlobal("cancelAnimationFrame", () => undefined);
+  return frames;
+}
+
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
@@ -51,9 +59,7 @@ afterEach(() => {
 
 describe("ChartSync", () => {
   it("puts live ticks in at most once per DRAW_MS, and the ticks held back in a later frame", () => {
-    const frames: (() => void)[] = [];
-    vi.stubGlobal("requestAnimationFrame", (run: () => void) => frames.push(run));
-    vi.stubGlobal("cancelAnimationFrame", () => undefined);
+    const frames = heldFrames();
     let now = 0;
     const { handles } = fakeHandles();
     const candles = handles.candles as unknown as FakeSeries;
@@ -82,8 +88,7 @@ describe("ChartSync", () => {
   });
 
   it("takes a new snapshot at once, whenever it comes", () => {
-    vi.stubGlobal("requestAnimationFrame", () => 1);
-    vi.stubGlobal("cancelAnimationFrame", () => undefined);
+    heldFrames();
     const { handles } = fakeHandles();
     const candles = handles.candles as unknown as FakeSeries;
     const sync = new ChartSync(handles, timeframeById("1m"), () => 0);
@@ -94,8 +99,7 @@ describe("ChartSync", () => {
   });
 
   it("gives a layer attached later every bar, without drawing the chart's series again", () => {
-    vi.stubGlobal("requestAnimationFrame", () => 1);
-    vi.stubGlobal("cancelAnimationFrame", () => undefined);
+    heldFrames();
     const { handles } = fakeHandles();
     const candles = handles.candles as unknown as FakeSeries;
     const sync = new ChartSync(handles, timeframeById("1m"), () => 0);
@@ -116,9 +120,7 @@ describe("ChartSync", () => {
     // Two panes redrawn every DRAW_MS against four every drawInterval(4): no more than half again.
     expect((4 / drawInterval(4)) * DRAW_MS).toBeLessThan(2 * 1.5);
 
-    const frames: (() => void)[] = [];
-    vi.stubGlobal("requestAnimationFrame", (run: () => void) => frames.push(run));
-    vi.stubGlobal("cancelAnimationFrame", () => undefined);
+    const frames = heldFrames();
     let now = 0;
     const { handles, chart } = fakeHandles();
     // RSI and MACD below volume.
@@ -143,8 +145,7 @@ describe("ChartSync", () => {
 
   it("keeps the tick line to its window: the oldest points go in one setData, after the frame, and the view stays on the same points", () => {
     vi.useFakeTimers();
-    vi.stubGlobal("requestAnimationFrame", () => 1);
-    vi.stubGlobal("cancelAnimationFrame", () => undefined);
+    heldFrames();
     let now = 0;
     const { handles, chart } = fakeHandles();
     const line = handles.line as unknown as FakeSeries;
