@@ -13,6 +13,7 @@ import type { TickerState } from "./ticker-state.ts";
 import {
   aggregateCandles,
   barsSince,
+  pointBar,
   TICK_WINDOW,
   type TickPoint,
   type Timeframe,
@@ -32,8 +33,6 @@ export interface ChartLayer {
   /** The newest bar changed; `added` when it is a new bar after the one before. */
   bar(bar: Candle, added: boolean): void;
 }
-
-const pointBar = (p: TickPoint): Candle => [p.time, p.price, p.price, p.price, p.price, p.size];
 
 /** Narrowest bar spacing a reset zooms to, in CSS pixels. */
 const MIN_BAR_PX = 6;
@@ -229,9 +228,8 @@ export class ChartSync {
     this.trimming ??= setTimeout(() => {
       this.trimming = null;
       const state = this.latest;
-      if (state && this.timeframe.ms === 0 && this.count > TICK_WINDOW + TICK_SLACK) {
-        this.replace(state);
-      }
+      // A snapshot since may have started the line over.
+      if (state && this.count > TICK_WINDOW + TICK_SLACK) this.replace(state);
     }, 0);
   }
 

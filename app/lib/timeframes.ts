@@ -125,6 +125,16 @@ export const TICK_WINDOW = 600;
 /** One point of the tick line. */
 export type TickPoint = { time: number; price: number; size: number };
 
+/** A point of the tick line as a bar: its open, high, low and close are its price. */
+export const pointBar = (p: TickPoint): Candle => [
+  p.time,
+  p.price,
+  p.price,
+  p.price,
+  p.price,
+  p.size,
+];
+
 /**
  * The tick line's points, with strictly increasing times as the chart requires: ticks that
  * share a millisecond become one point (the last price, the summed size), and a tick older

@@ -13,6 +13,7 @@ import type { TickerStore } from "../ticker-store.ts";
 import {
   aggregateCandles,
   barsSince,
+  pointBar,
   TICK_WINDOW,
   type Timeframe,
   tickPoints,
@@ -52,9 +53,7 @@ export const legendKey = (symbol: string) => `compare:${symbol}`;
 
 function barsOf(state: TickerState, timeframe: Timeframe): Candle[] {
   return timeframe.ms === 0
-    ? tickPoints(state.ticks).map(
-        (p): Candle => [p.time, p.price, p.price, p.price, p.price, p.size],
-      )
+    ? tickPoints(state.ticks).map(pointBar)
     : aggregateCandles(state.candles, timeframe.ms);
 }
 
@@ -283,9 +282,7 @@ export class CompareLayer implements ChartLayer {
     if (!first) return;
     mergeBars(
       entry.bars,
-      ms === 0
-        ? tickPoints(ticks).map((p): Candle => [p.time, p.price, p.price, p.price, p.price, p.size])
-        : barsSince(state.candles, ms, first[0]),
+      ms === 0 ? tickPoints(ticks).map(pointBar) : barsSince(state.candles, ms, first[0]),
     );
     // The chart's tick line keeps a window of points (see chart-sync.ts); so does this one.
     if (ms === 0) forgetBefore(entry.bars, this.#bars[0]?.[0], TICK_WINDOW);
