@@ -111,6 +111,23 @@ export function bodyRefusal(err: unknown): Response | null {
 }
 
 /**
+ * `readBody`, with a body that did not arrive in time answered (408) rather than thrown: the
+ * text (null: over `limit`), or the refusal. Any other failure still throws.
+ */
+export async function readBodyOrRefusal(
+  req: BodySource,
+  limit: number,
+): Promise<{ text: string | null } | { refusal: Response }> {
+  try {
+    return { text: await readBody(req, limit) };
+  } catch (err) {
+    const refusal = bodyRefusal(err);
+    if (refusal) return { refusal };
+    throw err;
+  }
+}
+
+/**
  * An early answer (401, 405, 409, ...) drains at most this much of an unread body, and waits
  * at most `DRAIN_MS` for it: enough for a client's small request to keep its connection, too
  * little for an anonymous client to make the room read or wait for a large or held one.

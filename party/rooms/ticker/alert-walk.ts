@@ -4,7 +4,7 @@
  * room whose pump is not running, the price at a past time, and the alarm the alerts need.
  * What it needs of the room it asks through `AlertWalkDeps`.
  */
-import { bodyRefusal, httpError, readBody } from "../../http.ts";
+import { httpError, readBodyOrRefusal } from "../../http.ts";
 import type { Session } from "../../market/quote.ts";
 import { DAY_MS, type Simulator } from "../../market/simulator.ts";
 import { ErrorCode, type Source, type Tick } from "../../protocol/index.ts";
@@ -57,15 +57,9 @@ export class AlertWalk implements AlertRoom {
     if (!isInternal(req)) {
       return httpError(403, ErrorCode.forbidden, "armed alert sets come from list rooms only");
     }
-    let text: string | null;
-    try {
-      text = await readBody(req, LINK_BODY_BYTES);
-    } catch (err) {
-      const refusal = bodyRefusal(err);
-      if (refusal) return refusal;
-      throw err;
-    }
-    const body = parseLinkBody(AlertSetSchema, text);
+    const read = await readBodyOrRefusal(req, LINK_BODY_BYTES);
+    if ("refusal" in read) return read.refusal;
+    const body = parseLinkBody(AlertSetSchema, read.text);
     if (!body.ok) return httpError(body.status, body.code, body.message);
     const { deps } = this;
     return deps.queue.run(async () => {

@@ -4,7 +4,7 @@
  * (a bridge's backfill) merged into the day, then its ticks appended. The room stores that
  * before it acknowledges anything.
  */
-import { bodyRefusal, httpError, readBody, safeEqual } from "../../http.ts";
+import { httpError, readBodyOrRefusal, safeEqual } from "../../http.ts";
 import { checkIngest } from "../../market/ingest.ts";
 import {
   type Candle,
@@ -59,14 +59,9 @@ export function bearerToken(req: Request): string | null {
  * deadline, 400 when it is not JSON.
  */
 export async function readPushBody(req: Request): Promise<PushRead> {
-  let text: string | null;
-  try {
-    text = await readBody(req, LIMITS.pushBytes);
-  } catch (err) {
-    const refusal = bodyRefusal(err);
-    if (refusal) return { ok: false, refusal };
-    throw err;
-  }
+  const read = await readBodyOrRefusal(req, LIMITS.pushBytes);
+  if ("refusal" in read) return { ok: false, refusal: read.refusal };
+  const { text } = read;
   if (text === null) {
     return refuse(413, ErrorCode.tooLarge, `the body is over ${LIMITS.pushBytes} bytes`);
   }
