@@ -1,7 +1,8 @@
 /**
- * What the simulator's two walks share: the epoch, the kinds of minute, and the interface the
- * tick layer reads levels through. The around-the-clock walk lives in `simulator.ts`, the NYSE
- * calendar's in `session-walk.ts`.
+ * What the simulator's two walks share: the epoch, the kinds of minute, the pull back to the
+ * start level, the numbers of the random streams, and the interface the tick layer reads levels
+ * through. The around-the-clock walk lives in `clock-walk.ts`, the NYSE calendar's in
+ * `session-walk.ts`.
  */
 import { dayNumber } from "./sessions/index.ts";
 
@@ -9,6 +10,28 @@ import { dayNumber } from "./sessions/index.ts";
 export const SIM_EPOCH = Date.UTC(2024, 0, 1);
 /** The first day (a day number) of the walks' history; before it, prices are flat and stocks closed. */
 export const SIM_FIRST_DAY = dayNumber(2014, 1, 1);
+
+export const MINUTES_PER_DAY = 1440;
+
+/** Pull of a daily walk back to its start level, per day. */
+export const REVERSION = 0.004;
+
+/**
+ * The random streams of one symbol, numbered once so that no two draw the same numbers: the
+ * parameters, the around-the-clock walk's days and minutes, the session walk's knots and
+ * minutes, and the ticks' counts, offsets and sizes.
+ */
+export const STREAM = {
+  day: 1,
+  minute: 2,
+  tick: 3,
+  count: 4,
+  offset: 5,
+  size: 6,
+  param: 7,
+  knot: 8,
+  sessionMinute: 9,
+} as const;
 
 /** What a minute of trading is like; constant over every whole minute. */
 export const MINUTE_KIND = { closed: 0, extended: 1, regular: 2 } as const;

@@ -20,8 +20,10 @@ import {
   MINUTE_KIND,
   type MinuteKind,
   type PriceWalk,
+  REVERSION,
   SIM_EPOCH,
   SIM_FIRST_DAY,
+  STREAM,
 } from "./price-walk.ts";
 import { DrawStream } from "./random.ts";
 import {
@@ -32,7 +34,7 @@ import {
   newYorkInstant,
   nyseDayKind,
 } from "./sessions/index.ts";
-import type { SimSpec } from "./simulator.ts";
+import type { SimSpec } from "./sim-spec.ts";
 
 /** The walk's first day (New York's date); earlier instants are closed. */
 const WALK_FIRST_DAY = SIM_FIRST_DAY;
@@ -44,8 +46,6 @@ const TRADING_DAYS_PER_YEAR = 252;
 const EXTENDED_VARIANCE = 0.25;
 /** Variance of the overnight gap per calendar day, in regular minutes. */
 const GAP_MINUTES_PER_DAY = 20;
-/** Pull back to the start level per calendar day, as the calendar-day walk has. */
-const REVERSION = 0.004;
 /** Trades in extended hours are this much smaller than in the regular session. */
 const EXTENDED_SIZE = 0.3;
 
@@ -58,7 +58,6 @@ const EARLY_POST_CLOSE = 17 * HOUR_MS;
 const PRE_MINUTES = (OPEN - PRE_OPEN) / MINUTE_MS;
 const POST_MINUTES = (POST_CLOSE - CLOSE) / MINUTE_MS;
 
-const STREAM = { knot: 8, minute: 9 } as const;
 const SEGMENT_CACHE = 8;
 
 /** Segments of a trading day, each bridged between two of its knots. */
@@ -142,7 +141,7 @@ export class SessionWalk implements PriceWalk {
       (GAP_MINUTES_PER_DAY * 365) / TRADING_DAYS_PER_YEAR;
     this.sigma = spec.volatility / Math.sqrt(TRADING_DAYS_PER_YEAR * minutesPerDay);
     this.knotDraws = new DrawStream(spec.seed, STREAM.knot);
-    this.minuteDraws = new DrawStream(spec.seed, STREAM.minute);
+    this.minuteDraws = new DrawStream(spec.seed, STREAM.sessionMinute);
   }
 
   minuteSigma(kind: MinuteKind): number {

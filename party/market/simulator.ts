@@ -12,30 +12,29 @@
  * day's pre-market, regular session and after-hours, it has no ticks while the market is
  * closed, a tenth of the tick rate and smaller trades in extended hours, and its volume follows
  * the U-shape of the regular session. `{ sessions: false }` trades a stock around the clock as
- * crypto does.
+ * crypto does. The around-the-clock walk is `clock-walk.ts`, a symbol's parameters
+ * `sim-spec.ts`.
  */
 import type { Candle, Tick } from "../protocol/index.ts";
-import {
-  MINUTE_KIND,
-  type MinuteKind,
-  type PriceWalk,
-  SIM_EPOCH,
-  SIM_FIRST_DAY,
-} from "./price-walk.ts";
-import { DrawStream, hashString, uniform } from "./random.ts";
+import { ClockWalk } from "./clock-walk.ts";
+import { MINUTE_KIND, MINUTES_PER_DAY, type MinuteKind, SIM_EPOCH, STREAM } from "./price-walk.ts";
+import { DrawStream } from "./random.ts";
 import { SessionWalk } from "./session-walk.ts";
-import { regularSession, type SymbolKind, sessionDay, symbolKind } from "./sessions/index.ts";
+import {
+  DAY_MS,
+  MINUTE_MS,
+  regularSession,
+  type SymbolKind,
+  sessionDay,
+  symbolKind,
+} from "./sessions/index.ts";
+import { type SimSpec, simSpec } from "./sim-spec.ts";
 
 export { MINUTE_KIND, type MinuteKind, SIM_EPOCH, SIM_FIRST_DAY } from "./price-walk.ts";
 
-export const MINUTE_MS = 60_000;
-export const DAY_MS = 86_400_000;
-const MINUTES_PER_DAY = 1440;
-const MINUTES_PER_YEAR = 525_600;
-/** How far the around-the-clock walk reaches back before its epoch; earlier days are flat. */
-const LOOKBACK_DAYS = SIM_EPOCH / DAY_MS - SIM_FIRST_DAY;
-/** Pull of the daily walk back to its start level, per day. */
-const REVERSION = 0.004;
+export { DAY_MS, MINUTE_MS } from "./sessions/index.ts";
+export { type SimSpec, simSpec } from "./sim-spec.ts";
+
 /** Extended hours have this fraction of the regular tick rate. */
 const EXTENDED_RATE = 0.1;
 /** How far `nextTickTime` and `lastTickAt` look across a closed market. */
@@ -47,65 +46,6 @@ const SEARCH_MS = 10 * DAY_MS;
  */
 const MEAN_SIZE_DRAW =
   Math.exp(-0.32) * (0.96 * Math.exp(0.32 / 1.6) + 0.04 * Math.exp((0.32 * 16) / 1.6));
-
-const STREAM = { day: 1, minute: 2, tick: 3, count: 4, offset: 5, size: 6, param: 7 } as const;
-
-export type SimSpec = {
-  symbol: string;
-  seed: number;
-  /** Price at the start of the walk (the epoch, or a stock's first session), and its mean level. */
-  startPrice: number;
-  /** Annualised volatility of log returns, e.g. 0.3. */
-  volatility: number;
-  /** Mean ticks per second; each second has between 1 and 20. */
-  tickRate: number;
-  /** Dollar value of a typical trade. */
-  tradeValue: number;
-  priceDecimals: number;
-  sizeDecimals: number;
-};
-
-/** Realistic start levels for the most watched names; others get one from their hash. */
-const KNOWN_PRICES: Record<string, number> = {
-  AAPL: 190,
-  MSFT: 410,
-  NVDA: 120,
-  GOOGL: 165,
-  GOOG: 166,
-  AMZN: 180,
-  META: 480,
-  TSLA: 230,
-  "BRK.B": 410,
-  JPM: 200,
-  V: 270,
-  SPY: 510,
-  QQQ: 440,
-  "BTC-USD": 62000,
-  "ETH-USD": 3100,
-  "SOL-USD": 145,
-  "XRP-USD": 0.55,
-  "DOGE-USD": 0.14,
-};
-
-/** The parameters' own reading of a pair; which calendar a symbol follows is `symbolKind`'s. */
-const isCrypto = (symbol: string) => /-(USD|USDT|USDC|EUR)$/.test(symbol);
-
-export function simSpec(symbol: string): SimSpec {
-  const seed = hashString(symbol);
-  const u = (i: number) => uniform(seed, STREAM.param, i);
-  const crypto = isCrypto(symbol);
-  const startPrice = KNOWN_PRICES[symbol] ?? Math.exp(Math.log(8) + u(0) * Math.log(500 / 8));
-  return {
-    symbol,
-    seed,
-    startPrice,
-    volatility: crypto ? 0.45 + u(1) * 0.45 : 0.15 + u(1) * 0.4,
-    tickRate: 2 + u(2) * 10,
-    tradeValue: crypto ? 500 + u(3) * 4500 : 5000 + u(3) * 45000,
-    priceDecimals: startPrice < 1 ? 5 : startPrice < 20 ? 3 : 2,
-    sizeDecimals: crypto ? 5 : 0,
-  };
-}
 
 /** The ticks of one minute, in time order, as parallel arrays. */
 export type SimMinute = {
@@ -466,113 +406,6 @@ export class Simulator {
     }
     return { start, times, prices, sizes };
   }
-}
-
-/**
- * Around the clock on UTC days: day levels at each midnight, a mean-reverting walk from the
- * epoch (and, for long histories, back from it), and a bridge of 1440 minute levels between two.
- */
-class ClockWalk implements PriceWalk {
-  readonly pinsCloses = false;
-  private readonly sigmaMinute: number;
-  private readonly dayDraws: DrawStream;
-  private readonly minuteDraws: DrawStream;
-  private readonly dayLevels: number[];
-  /** Levels of the days before the epoch: `pastLevels[i]` is day -(i + 1). */
-  private readonly pastLevels: number[] = [];
-  private readonly minuteLevels = new Map<number, Float64Array>();
-
-  constructor(spec: SimSpec) {
-    this.dayDraws = new DrawStream(spec.seed, STREAM.day);
-    this.minuteDraws = new DrawStream(spec.seed, STREAM.minute);
-    this.sigmaMinute = spec.volatility / Math.sqrt(MINUTES_PER_YEAR);
-    this.dayLevels = [Math.log(spec.startPrice)];
-  }
-
-  minuteKind(): MinuteKind {
-    return MINUTE_KIND.regular;
-  }
-
-  minuteSigma(): number {
-    return this.sigmaMinute;
-  }
-
-  sizeFactor(start: number): number {
-    return intradayVolume(start);
-  }
-
-  opensSession(): boolean {
-    return false;
-  }
-
-  nextOpenMinute(start: number, limit: number): number {
-    return start <= limit ? start : Number.POSITIVE_INFINITY;
-  }
-
-  prevOpenMinute(start: number, limit: number): number {
-    return start >= limit ? start : Number.NEGATIVE_INFINITY;
-  }
-
-  /** Log price at the start of a minute. */
-  level(start: number): number {
-    const day = Math.floor((start - SIM_EPOCH) / DAY_MS);
-    const m = Math.round((start - SIM_EPOCH - day * DAY_MS) / MINUTE_MS);
-    // A midnight is its day level, which the day's bridge starts from exactly.
-    if (m === 0) return this.dayLevel(day);
-    return this.dayMinuteLevels(day)[m] as number;
-  }
-
-  /** Log levels at every minute of a day (1441 values, both ends included). */
-  private dayMinuteLevels(day: number): Float64Array {
-    const cached = this.minuteLevels.get(day);
-    if (cached) return cached;
-    const start = this.dayLevel(day);
-    const end = this.dayLevel(day + 1);
-    const levels = new Float64Array(MINUTES_PER_DAY + 1);
-    let sum = 0;
-    for (let i = 0; i < MINUTES_PER_DAY; i++) {
-      sum += this.sigmaMinute * this.minuteDraws.fatTailed(day * MINUTES_PER_DAY + i);
-      levels[i + 1] = sum;
-    }
-    const drift = end - start - sum;
-    for (let i = 0; i <= MINUTES_PER_DAY; i++) {
-      levels[i] = start + (levels[i] as number) + (i / MINUTES_PER_DAY) * drift;
-    }
-    if (this.minuteLevels.size >= 3) this.minuteLevels.clear();
-    this.minuteLevels.set(day, levels);
-    return levels;
-  }
-
-  /**
-   * Log price at the start of day `day` since the epoch. Before the epoch the walk runs
-   * backwards with the same pull and shocks of its own, so that nothing after the epoch moves;
-   * it is flat before its first day.
-   */
-  private dayLevel(day: number): number {
-    const anchor = this.dayLevels[0] as number;
-    const sigmaDay = this.sigmaMinute * Math.sqrt(MINUTES_PER_DAY);
-    if (!(day >= 0)) {
-      const back = Math.min(-day, LOOKBACK_DAYS);
-      for (let d = this.pastLevels.length + 1; d <= back; d++) {
-        const next = d === 1 ? anchor : (this.pastLevels[d - 2] as number);
-        const shock = sigmaDay * this.dayDraws.fatTailed(-d);
-        this.pastLevels.push(next - REVERSION * (next - anchor) - shock);
-      }
-      return Number.isNaN(day) ? anchor : (this.pastLevels[back - 1] as number);
-    }
-    for (let d = this.dayLevels.length; d <= day; d++) {
-      const prev = this.dayLevels[d - 1] as number;
-      const shock = sigmaDay * this.dayDraws.fatTailed(d - 1);
-      this.dayLevels.push(prev - REVERSION * (prev - anchor) + shock);
-    }
-    return this.dayLevels[day] as number;
-  }
-}
-
-/** Relative trading activity at a time of the (UTC) day: high at the open and close. */
-export function intradayVolume(time: number): number {
-  const x = (((time % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS;
-  return 0.4 + 2.4 * (2 * x - 1) ** 2;
 }
 
 /** A Poisson draw by inversion; `zero` is exp(-lambda), the chance of none. */
