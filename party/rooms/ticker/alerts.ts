@@ -1,7 +1,7 @@
 /**
  * The ticker room's side of shared alerts (`../alert-link.ts`): the armed sets the list rooms
  * sent for this symbol, evaluated on the ticks the room already has, and the outbox of firings
- * not yet acknowledged by their list.
+ * not yet acknowledged by their list (`./alert-outbox.ts`, which delivers them).
  *
  * Storage: `alerts:<listId>` (that list's armed set and its `seq`),
  * `outbox:<listId>:<alertId>` (a firing to deliver) and `alerts-at` (the symbol and the time
@@ -22,28 +22,23 @@ import {
 } from "../../market/alerts.ts";
 import type { Session } from "../../market/quote.ts";
 import { ErrorCode, type Tick } from "../../protocol/index.ts";
-import {
-  type AlertFired,
-  type AlertSet,
-  firedRequest,
-  LINK_RETRY,
-  type LinkedAlert,
-  retryDelayMs,
-} from "../alert-link.ts";
+import type { AlertSet, LinkedAlert } from "../alert-link.ts";
 import type { RoomHost } from "../host.ts";
+import {
+  AlertOutbox,
+  keyOf,
+  OUTBOX_PREFIX,
+  type OutboxEntry,
+  type Outgoing,
+} from "./alert-outbox.ts";
 import type { Clock } from "./clock.ts";
 
+export { OUTBOX_PREFIX, type OutboxEntry } from "./alert-outbox.ts";
 export const SET_PREFIX = "alerts:";
-export const OUTBOX_PREFIX = "outbox:";
 
-/**
- * Alert ids are the list's: the index and the outbox key each alert by list and id
- * (`<listId>:<alertId>`; a list id has no colon).
- */
-const keyOf = (list: string, alertId: string) => `${list}:${alertId}`;
+/** An index key (`keyOf`) split at its first colon, since a list id has none. */
 const listOf = (key: string) => key.slice(0, key.indexOf(":"));
 const alertOf = (key: string) => key.slice(key.indexOf(":") + 1);
-const outboxKey = (entry: OutboxEntry) => OUTBOX_PREFIX + keyOf(entry.list, entry.alertId);
 export const CURSOR_KEY = "alerts-at";
 
 /** Entries one `put` takes; larger batches are issued together, so committed together. */
@@ -59,8 +54,6 @@ const FIRED_KEPT = 40;
 
 /** A list's armed set on this symbol, as stored. */
 export type StoredSet = { seq: number; armed: LinkedAlert[]; fired?: string[] };
-/** A firing waiting for its list's answer. */
-export type OutboxEntry = AlertFired & { list: string };
 /** The symbol (unreadable in some alarms) and the time up to which ticks were evaluated. */
 export type AlertCursor = { symbol: string; at: number };
 
@@ -71,11 +64,7 @@ export type AlertRoom = {
   resume(cursor: number | null): number | null;
 };
 
-type Outgoing = { entry: OutboxEntry; stored: boolean };
-
 export class TickerAlerts {
-  /** Firings sent since this instance started, for `?stats`. */
-  sent = 0;
   symbol: string | null = null;
   /** Every tick up to this time was evaluated; null before any set was applied. */
   cursor: number | null = null;
@@ -83,15 +72,11 @@ export class TickerAlerts {
   /** Keys (`keyOf`) of the alerts armed in the index. */
   private owner = new Set<string>();
   private index = new AlertIndex();
-  private outbox = new Map<string, Outgoing>();
+  private readonly outbox: AlertOutbox;
   private dirty = new Set<string>();
   private cursorDirty = false;
   /** The evaluation time last stored. */
   private cursorWritten = Number.NEGATIVE_INFINITY;
-  private failures = 0;
-  private retryAt: number | null = null;
-  private sending: Promise<void> | null = null;
-  private again = false;
   private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -99,7 +84,14 @@ export class TickerAlerts {
     private readonly clock: Clock,
     /** Called when a delivery failed or a write is owed: the room sets its alarm. */
     private readonly wake: () => Promise<void>,
-  ) {}
+  ) {
+    this.outbox = new AlertOutbox(host, clock, wake, this);
+  }
+
+  /** Firings sent since this instance started, for `?stats`. */
+  get sent(): number {
+    return this.outbox.sent;
+  }
 
   /** Alerts armed here, across every list. */
   get size(): number {
@@ -123,10 +115,7 @@ export class TickerAlerts {
 
   /** When the next retry of the outbox is due; null when nothing is owed. */
   retryTime(): number | null {
-    if (!this.busy) return null;
-    if (this.retryAt !== null) return this.retryAt;
-    // A pass under way answers or times out by then.
-    return this.clock.now() + (this.sending ? LINK_RETRY.timeoutMs : 0);
+    return this.outbox.retryTime();
   }
 
   async load(room: AlertRoom): Promise<void> {
@@ -153,9 +142,7 @@ export class TickerAlerts {
       states.push({ rule: this.rule(list, alert), before });
     }
     this.index = new AlertIndex(states);
-    for (const entry of outbox.values()) {
-      this.outbox.set(keyOf(entry.list, entry.alertId), { entry, stored: true });
-    }
+    for (const entry of outbox.values()) this.outbox.add(entry, true);
   }
 
   /**
@@ -179,7 +166,7 @@ export class TickerAlerts {
     const undo = this.checkpoint();
     const fired = new Set(held?.fired ?? []);
     const list = set.list;
-    const wanted = set.armed.filter((a) => !fired.has(a.id) && !this.outbox.has(keyOf(list, a.id)));
+    const wanted = set.armed.filter((a) => !fired.has(a.id) && !this.outbox.has(list, a.id));
     const ids = new Set(wanted.map((a) => a.id));
     for (const alert of held?.armed ?? []) {
       const key = keyOf(list, alert.id);
@@ -241,7 +228,7 @@ export class TickerAlerts {
       sets: new Map(this.sets),
       owner: new Set(this.owner),
       armed: this.index.armed(),
-      outbox: new Map(this.outbox),
+      outbox: this.outbox.checkpoint(),
       dirty: new Set(this.dirty),
       cursor: this.cursor,
       cursorDirty: this.cursorDirty,
@@ -261,7 +248,7 @@ export class TickerAlerts {
     this.sets = u.sets;
     this.owner = u.owner;
     this.index = new AlertIndex(u.armed);
-    this.outbox = u.outbox;
+    this.outbox.restore(u.outbox);
     this.dirty = u.dirty;
     this.cursor = u.cursor;
     this.cursorDirty = u.cursorDirty;
@@ -275,9 +262,7 @@ export class TickerAlerts {
     if (!this.busyWriting()) return null;
     const put: Record<string, unknown> = {};
     for (const list of this.dirty) put[SET_PREFIX + list] = this.sets.get(list);
-    for (const { entry, stored } of this.outbox.values()) {
-      if (!stored) put[outboxKey(entry)] = entry;
-    }
+    this.outbox.putOwed(put);
     if (this.symbol !== null && this.cursor !== null) {
       put[CURSOR_KEY] = { symbol: this.symbol, at: this.cursor } satisfies AlertCursor;
     }
@@ -293,8 +278,7 @@ export class TickerAlerts {
       if (key.startsWith(SET_PREFIX)) {
         if (!ok) this.dirty.add(key.slice(SET_PREFIX.length));
       } else if (key.startsWith(OUTBOX_PREFIX)) {
-        const out = this.outbox.get(key.slice(OUTBOX_PREFIX.length));
-        if (out && ok) out.stored = true;
+        if (ok) this.outbox.markStored(key);
       } else if (key === CURSOR_KEY) {
         if (ok) this.cursorWritten = (put[key] as AlertCursor).at;
         else this.cursorDirty = true;
@@ -310,109 +294,27 @@ export class TickerAlerts {
         await this.write(put);
       } catch (err) {
         console.error("alerts: could not store a firing", err);
-        this.failed();
+        this.outbox.failed();
         await this.wake();
         return;
       }
     }
-    await this.deliver();
+    await this.outbox.deliver();
   }
 
   /** Sends every stored firing; a call during a pass asks for one more. Never throws. */
   deliver(): Promise<void> {
-    if (this.sending) {
-      this.again = true;
-      return this.sending;
-    }
-    if (![...this.outbox.values()].some((o) => o.stored)) return Promise.resolve();
-    this.sending = this.run().finally(() => {
-      this.sending = null;
-    });
-    return this.sending;
+    return this.outbox.deliver();
   }
 
   /** The room's alarm: a retry that is due. */
-  async alarm(now: number): Promise<void> {
-    if (!this.busy) return;
-    if (this.retryAt !== null && this.retryAt > now) return;
-    this.retryAt = null;
-    await this.commit();
-  }
-
-  private async run(): Promise<void> {
-    let failed = false;
-    do {
-      this.again = false;
-      const due = [...this.outbox.values()].filter((o) => o.stored).map((o) => o.entry);
-      const results = await Promise.all(due.map((entry) => this.send(entry)));
-      const done = due.filter((_, i) => results[i]).map(outboxKey);
-      failed = results.includes(false);
-      if (done.length > 0) {
-        try {
-          await this.host.storage.delete(done);
-          for (const key of done) this.outbox.delete(key.slice(OUTBOX_PREFIX.length));
-        } catch (err) {
-          console.error("alerts: could not drop delivered firings", err);
-          failed = true;
-        }
-      }
-    } while (this.again && !failed);
-    if (failed) {
-      this.failed();
-      await this.wake();
-    } else {
-      this.failures = 0;
-      this.retryAt = null;
-    }
-  }
-
-  /** One firing; true when the list answered for good (any 2xx or 4xx). */
-  private async send(entry: OutboxEntry): Promise<boolean> {
-    const stub = this.host.room?.("watchlist", entry.list);
-    if (!stub) return false;
-    const { list, ...fired } = entry;
-    try {
-      const res = await this.timed(stub.fetch(firedRequest(list, fired)));
-      await res.arrayBuffer().catch(() => undefined);
-      const final = res.status >= 200 && res.status < 500;
-      if (final) this.sent++;
-      if (final && res.status >= 400) {
-        console.error(`alerts: list ${list} refused firing ${entry.alertId} with ${res.status}`);
-      }
-      return final;
-    } catch {
-      return false;
-    }
-  }
-
-  private timed<T>(work: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = this.clock.setTimeout(
-        () => reject(new Error("no answer in time")),
-        LINK_RETRY.timeoutMs,
-      );
-      work.then(
-        (value) => {
-          this.clock.clearTimeout(timer);
-          resolve(value);
-        },
-        (err: unknown) => {
-          this.clock.clearTimeout(timer);
-          reject(err);
-        },
-      );
-    });
-  }
-
-  private failed(): void {
-    this.failures++;
-    this.retryAt = this.clock.now() + retryDelayMs(this.failures);
+  alarm(now: number): Promise<void> {
+    return this.outbox.alarm(now);
   }
 
   private busyWriting(): boolean {
     if (this.dirty.size > 0 || this.cursorDirty) return true;
-    for (const o of this.outbox.values()) if (!o.stored) return true;
-    return false;
+    return this.outbox.owesWrites();
   }
 
   /** Writes in the order they were asked for, each in one batch. */
@@ -458,7 +360,7 @@ export class TickerAlerts {
       price: firing.price,
       time: firing.time,
     };
-    this.outbox.set(key, { entry, stored: false });
+    this.outbox.add(entry, false);
   }
 
   private countOf(list: string): number {
