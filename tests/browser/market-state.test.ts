@@ -89,7 +89,11 @@ const paneColor = (page: Page, at: number) =>
     return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
   }, at);
 
-/** Waits until the price pane has drawn its bars: far more colours than its background and grid. */
+/**
+ * Waits until the price pane has drawn its bars: three colours over a thousand pixels each, the
+ * background, the grid and the candles. (Candles are drawn crisp, so counting every colour seen
+ * would count little more than the antialiased edges of the last-price label.)
+ */
 async function untilDrawn(page: Page) {
   await page.waitForFunction(
     () => {
@@ -100,11 +104,12 @@ async function untilDrawn(page: Page) {
       const pane = canvases.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
       if (pane.width === 0) return false;
       const data = pane.getContext("2d")?.getImageData(0, 0, pane.width, pane.height).data ?? [];
-      const seen = new Set<string>();
-      for (let i = 0; i < data.length && seen.size <= 10; i += 4) {
-        seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+      const counts = new Map<string, number>();
+      for (let i = 0; i < data.length; i += 4) {
+        const key = `${data[i]},${data[i + 1]},${data[i + 2]}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
       }
-      return seen.size > 10;
+      return [...counts.values()].filter((count) => count > 1000).length >= 3;
     },
     undefined,
     { timeout: WAIT },
