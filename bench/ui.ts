@@ -102,7 +102,7 @@ type UiResults = {
  * that do not exist in the page.
  */
 const INSTRUMENT = `(() => {
-  const b = { raf: 0, rafLast: 0, longestGap: 0, longTasks: [], firstPrice: null, firstLive: null, priceChanges: 0, studyChanges: 0, closes: [] };
+  const b = { raf: 0, rafLast: 0, longestGap: 0, longTasks: [], firstPrice: null, firstLive: null, priceChanges: 0, studyChanges: 0, closes: [], rendersAtFrame: 0 };
   window.__bench = b;
   // React reports every commit to the DevTools hook, production builds included: a hook that
   // only counts them measures renders without touching the app.
@@ -134,6 +134,9 @@ const INSTRUMENT = `(() => {
     if (b.rafLast > 0) b.longestGap = Math.max(b.longestGap, t - b.rafLast);
     b.rafLast = t;
     b.raf++;
+    // Commits so far, before any of this frame's callbacks: a reading taken later in the same
+    // frame counts a commit by the frame it is painted in, never by when the reading ran.
+    b.rendersAtFrame = window.__tickerroomRenders;
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
@@ -168,24 +171,41 @@ type Counters = {
   renders: number | null;
 };
 
+/**
+ * The counters, read in an animation frame and timed by that frame's start: a span between two
+ * readings is a whole number of frames, and holds the commits of exactly those frames, so a rate
+ * is not off by the frame or commit a reading taken between frames would count or miss (one in
+ * 5 s is 0.2 a second, the difference between 59.9 and 60.1 renders a second).
+ */
 function readCounters(page: Page): Promise<Counters> {
-  return page.evaluate(() => {
-    const w = window as unknown as {
-      __bench: { raf: number; longestGap: number; priceChanges: number; studyChanges: number };
-      __tickerroomRenders?: unknown;
-    };
-    const b = w.__bench;
-    const longestGap = b.longestGap;
-    b.longestGap = 0;
-    return {
-      now: performance.now(),
-      raf: b.raf,
-      longestGap,
-      priceChanges: b.priceChanges,
-      studyChanges: b.studyChanges,
-      renders: typeof w.__tickerroomRenders === "number" ? w.__tickerroomRenders : null,
-    };
-  });
+  return page.evaluate(
+    () =>
+      new Promise<Counters>((resolve) => {
+        requestAnimationFrame((frameStart) => {
+          const w = window as unknown as {
+            __bench: {
+              raf: number;
+              longestGap: number;
+              priceChanges: number;
+              studyChanges: number;
+              rendersAtFrame: number;
+            };
+            __tickerroomRenders?: unknown;
+          };
+          const b = w.__bench;
+          const longestGap = b.longestGap;
+          b.longestGap = 0;
+          resolve({
+            now: frameStart,
+            raf: b.raf,
+            longestGap,
+            priceChanges: b.priceChanges,
+            studyChanges: b.studyChanges,
+            renders: typeof w.__tickerroomRenders === "number" ? b.rendersAtFrame : null,
+          });
+        });
+      }),
+  );
 }
 
 /** Frames, long tasks and renders over `seconds` of a page that is already showing data. */
@@ -734,7 +754,7 @@ function uiMarkdown(r: UiResults, verdicts: UiVerdict[]): string {
   }
   lines.push(`### How it is measured
 
-Chromium (headless, \`/usr/bin/chromium\` through playwright-core) opens the pages of the Worker started as \`npm start\` starts it (Miniflare on the built bundle). Each page is opened in a new browser context once the browser's processes are quiet: Chromium starts its omnibox WebUI for every new context in a renderer of its own, about 1.3 s of CPU that a person's running browser spent long before they open a link. The chart page's room takes ${CHART_RATE} trades a second from the local Coinbase-dialect feed, and another viewer keeps it live before the page opens. A script injected before the app counts \`requestAnimationFrame\` callbacks (frames per second over the measured span, after the page has settled), long tasks (\`PerformanceObserver\` type \`longtask\`, each one over 50 ms by definition), changes of \`[aria-label="Last price"]\`, and reads \`window.__tickerroomRenders\` (React commits) at the start and the end of the span. The first live price is the first change of that price after it first appears, timed from navigation start to the next painted frame. Initial JS is every \`.js\` file the page requested before then (lazy chunks included, whether or not they arrived before the price), as the browser received it, gzipped with zlib at level 9. The page with indicators is the same page opened at \`?${INDICATORS_QUERY}\` (SMA 20 on the price line, RSI 14 and MACD in panes of their own), on the tick line because the room has no history before the page opens: every trade is a new bar of all three, in a fresh browser context, measured once every indicator's figure is on screen; besides the same figures it counts the mutation batches that changed an indicator figure in the legend. The watchlist is a new list of 50 simulated symbols created with \`POST /parties/watchlist/:id\`, opened at \`/w/:id\` as a guest; its rooms have never been opened, so each builds a simulated day first, and its frames are counted once every socket is live and none has closed for two seconds. The time until then and the sockets that closed on the way (the page wraps \`WebSocket\` to see their close codes) are shown beside the targets.`);
+Chromium (headless, \`/usr/bin/chromium\` through playwright-core) opens the pages of the Worker started as \`npm start\` starts it (Miniflare on the built bundle). Each page is opened in a new browser context once the browser's processes are quiet: Chromium starts its omnibox WebUI for every new context in a renderer of its own, about 1.3 s of CPU that a person's running browser spent long before they open a link. The chart page's room takes ${CHART_RATE} trades a second from the local Coinbase-dialect feed, and another viewer keeps it live before the page opens. A script injected before the app counts \`requestAnimationFrame\` callbacks (frames per second over the measured span, after the page has settled), long tasks (\`PerformanceObserver\` type \`longtask\`, each one over 50 ms by definition), changes of \`[aria-label="Last price"]\`, and reads \`window.__tickerroomRenders\` (React commits) at the start and the end of the span. Both readings are taken in an animation frame and timed by its start, so the span is a whole number of frames and holds the commits of exactly those frames: a reading between frames would be off by a frame or a commit, 0.2 a second over 5 s. The first live price is the first change of that price after it first appears, timed from navigation start to the next painted frame. Initial JS is every \`.js\` file the page requested before then (lazy chunks included, whether or not they arrived before the price), as the browser received it, gzipped with zlib at level 9. The page with indicators is the same page opened at \`?${INDICATORS_QUERY}\` (SMA 20 on the price line, RSI 14 and MACD in panes of their own), on the tick line because the room has no history before the page opens: every trade is a new bar of all three, in a fresh browser context, measured once every indicator's figure is on screen; besides the same figures it counts the mutation batches that changed an indicator figure in the legend. The watchlist is a new list of 50 simulated symbols created with \`POST /parties/watchlist/:id\`, opened at \`/w/:id\` as a guest; its rooms have never been opened, so each builds a simulated day first, and its frames are counted once every socket is live and none has closed for two seconds. The time until then and the sockets that closed on the way (the page wraps \`WebSocket\` to see their close codes) are shown beside the targets.`);
   return lines.join("\n\n");
 }
 
