@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Candle } from "../protocol/index.ts";
 import {
   fiftyTwoWeekRange,
+  priorYearRange,
+  regularDayFigures,
   type SessionQuote,
   sessionQuoteFromCandles,
   simulatedSessionQuote,
@@ -136,15 +138,18 @@ describe("sessionQuoteFromCandles", () => {
   });
 });
 
+/** A daily bar of day number `d` from its low up to its high. */
+const dailyBar = (d: number, high: number, low: number): Candle => [
+  d * DAY_MS,
+  low,
+  high,
+  low,
+  high,
+  1,
+];
+
 describe("fiftyTwoWeekRange", () => {
-  const day = (d: number, high: number, low: number): Candle => [
-    d * DAY_MS,
-    low,
-    high,
-    low,
-    high,
-    1,
-  ];
+  const day = dailyBar;
   const today = dayNumber(2026, 10, 16);
 
   it("takes the highest high and lowest low of the last 52 weeks, and the live session's", () => {
@@ -162,5 +167,79 @@ describe("fiftyTwoWeekRange", () => {
     const range = fiftyTwoWeekRange(daily, now);
     expect(range?.high).toBe(Math.max(...daily.slice(1).map((c) => c[2])));
     expect(range?.low).toBe(Math.min(...daily.slice(1).map((c) => c[3])));
+  });
+});
+
+describe("priorYearRange", () => {
+  const bar = dailyBar;
+  const thursday = dayNumber(2026, 11, 12);
+  const friday = dayNumber(2026, 11, 13);
+  const monday = dayNumber(2026, 11, 16);
+  const daily = [bar(thursday, 120, 100), bar(friday, 130, 90), bar(monday, 140, 80)];
+
+  it("leaves out the bar of the session a stock's quote belongs to, which the quote has live", () => {
+    // Saturday and Monday before the pre-market still belong to Friday's session.
+    expect(priorYearRange(true, daily, fromNewYork(2026, 11, 14, 12))).toEqual({
+      high: 120,
+      low: 100,
+    });
+    expect(priorYearRange(true, daily, fromNewYork(2026, 11, 16, 3))).toEqual({
+      high: 120,
+      low: 100,
+    });
+    // From Monday's pre-market on, Friday is an earlier session.
+    expect(priorYearRange(true, daily, fromNewYork(2026, 11, 16, 4))).toEqual({
+      high: 130,
+      low: 90,
+    });
+  });
+
+  it("cuts a coin's sessions at UTC midnight", () => {
+    expect(priorYearRange(false, daily, monday * DAY_MS + 1)).toEqual({ high: 130, low: 90 });
+    expect(priorYearRange(false, daily, (monday + 1) * DAY_MS)).toEqual({ high: 140, low: 80 });
+  });
+
+  it("is null before any earlier session, and reads no further back than 52 weeks", () => {
+    expect(priorYearRange(false, daily, thursday * DAY_MS + 5)).toBeNull();
+    expect(priorYearRange(false, daily, (thursday + 364) * DAY_MS)).toEqual({ high: 140, low: 80 });
+    expect(priorYearRange(false, daily, (friday + 365) * DAY_MS)).toEqual({ high: 140, low: 80 });
+    expect(priorYearRange(false, daily, (monday + 365) * DAY_MS)).toBeNull();
+  });
+});
+
+describe("regularDayFigures", () => {
+  const minute = (t: number, price: number, volume: number): Candle => [
+    t,
+    price,
+    price + 1,
+    price - 1,
+    price,
+    volume,
+  ];
+  // Tuesday 1 December 2026 (EST): a pre-market trade, the regular session, after-hours trades
+  // on both sides of UTC midnight (19:00 in New York).
+  const tuesday = hours(2026, 12, 1);
+  const candles = [
+    minute(tuesday.open - 3_600_000, 90, 5),
+    minute(tuesday.open, 100, 10),
+    minute(tuesday.open + 60_000, 110, 20),
+    minute(tuesday.close - 60_000, 105, 30),
+    minute(tuesday.close + 60_000, 120, 1000),
+    minute(Date.UTC(2026, 11, 2, 0, 30), 80, 2000),
+  ];
+
+  it("is the regular session's open, range and volume, whatever trades after hours", () => {
+    const figures = { open: 100, high: 111, low: 99, volume: 60 };
+    expect(regularDayFigures(candles, tuesday.close - 1)).toEqual(figures);
+    expect(regularDayFigures(candles, Date.UTC(2026, 11, 2, 0, 45))).toEqual(figures);
+    // Through the night and the next pre-market, until Wednesday opens.
+    expect(regularDayFigures(candles, fromNewYork(2026, 12, 2, 9))).toEqual(figures);
+    expect(regularDayFigures(candles, hours(2026, 12, 2).open)).toBeNull();
+  });
+
+  it("is null when the candles start after the session's open, or before its first trade", () => {
+    expect(regularDayFigures(candles.slice(2), tuesday.close - 1)).toBeNull();
+    expect(regularDayFigures(candles.slice(0, 1), tuesday.open + 5 * 60_000)).toBeNull();
+    expect(regularDayFigures([], tuesday.close)).toBeNull();
   });
 });

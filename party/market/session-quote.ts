@@ -149,8 +149,8 @@ export function sessionQuoteFromCandles(
 export function fiftyTwoWeekRange(
   daily: readonly Candle[],
   now: number,
-  live?: { high: number; low: number } | null,
-): { high: number; low: number } | null {
+  live?: PriceRange | null,
+): PriceRange | null {
   const from = (Math.floor(now / DAY_MS) - 364) * DAY_MS;
   let high = live ? live.high : Number.NEGATIVE_INFINITY;
   let low = live ? live.low : Number.POSITIVE_INFINITY;
@@ -160,6 +160,63 @@ export function fiftyTwoWeekRange(
     if (c[3] < low) low = c[3];
   }
   return Number.isFinite(high) && Number.isFinite(low) ? { high, low } : null;
+}
+
+/** A session's figures in a quote: its opening print, its range and its volume. */
+export type DayFigures = { open: number; high: number; low: number; volume: number };
+
+/**
+ * A stock's day figures as Yahoo shows them: those of its latest regular session to have opened
+ * (in the pre-market, still the session before's), from one-minute candles, oldest first, as a
+ * room holds them. Null when the candles do not reach back to that session's open, or it had
+ * no trade.
+ */
+export function regularDayFigures(candles: readonly Candle[], now: number): DayFigures | null {
+  let hours = regularSession(sessionDay("stock", now));
+  if (hours && now < hours.open) hours = regularSession(newYorkDay(previousRegularClose(now)));
+  const first = candles[0];
+  if (!hours || !first || first[0] > hours.open) return null;
+  // The first candle of the session: candles are in time order, a day holds at most 1,440.
+  let lo = 0;
+  let hi = candles.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((candles[mid] as Candle)[0] < hours.open) lo = mid + 1;
+    else hi = mid;
+  }
+  let figures: DayFigures | null = null;
+  for (let i = lo; i < candles.length; i++) {
+    const c = candles[i] as Candle;
+    if (c[0] >= hours.close) break;
+    if (figures === null) figures = { open: c[1], high: c[2], low: c[3], volume: c[5] };
+    else {
+      if (c[2] > figures.high) figures.high = c[2];
+      if (c[3] < figures.low) figures.low = c[3];
+      figures.volume += c[5];
+    }
+  }
+  return figures;
+}
+
+/** A high and a low. */
+export type PriceRange = { high: number; low: number };
+
+/**
+ * The 52-week high and low of the sessions before the one `now` belongs to (New York's date for
+ * a stock on the calendar, the UTC date otherwise), from daily bars stamped as
+ * `fiftyTwoWeekRange` takes them; null without a bar. The live session's own high and low are
+ * for its quote to add, so that this changes once a session.
+ */
+export function priorYearRange(
+  calendar: boolean,
+  daily: readonly Candle[],
+  now: number,
+): PriceRange | null {
+  const current = (calendar ? sessionDay("stock", now) : Math.floor(now / DAY_MS)) * DAY_MS;
+  return fiftyTwoWeekRange(
+    daily.filter((c) => c[0] < current),
+    now,
+  );
 }
 
 /** The last candle whose whole minute is at or before `time`, so that its close is a trade then. */

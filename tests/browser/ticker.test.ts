@@ -61,6 +61,15 @@ async function tickToScreen(page: Page, ms: number): Promise<number[]> {
   }, ms);
 }
 
+/** The two figures of a range in the quote header, as numbers. */
+async function rangeOf(page: Page, label: string): Promise<[number, number]> {
+  const figures = page.locator(".quote-header .stat", { hasText: label }).locator(".range-text");
+  await figures.waitFor({ timeout: 5000 });
+  const text = (await figures.textContent()) ?? "";
+  const [low, high] = (text.match(/\d[\d,]*\.\d+/g) ?? []).map((n) => Number(n.replace(/,/g, "")));
+  return [low ?? Number.NaN, high ?? Number.NaN];
+}
+
 describe("the chart page", () => {
   it("draws a live chart, shows Live, and moves the last price within 5 seconds", async () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
@@ -70,6 +79,12 @@ describe("the chart page", () => {
     const first = await nextPriceChange(page, 5000);
     expect(first.time).toBeGreaterThan(Date.now() - 10_000);
     await page.getByText("SIM", { exact: true }).waitFor({ state: "visible", timeout: 2000 });
+    // The year's range beside the day's, and holding it.
+    const [low52, high52] = await rangeOf(page, "52-week range");
+    const [dayLow, dayHigh] = await rangeOf(page, "Day range");
+    expect(low52).toBeLessThan(high52);
+    expect(low52).toBeLessThanOrEqual(dayLow);
+    expect(dayHigh).toBeLessThanOrEqual(high52);
 
     const delays = await tickToScreen(page, 4000);
     expect(delays.length).toBeGreaterThan(2);

@@ -6,7 +6,7 @@
  * clear error that changes nothing. Nothing here reaches the internet.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Candle, RangeAnswer } from "../../party/protocol/index.ts";
+import type { Candle, Quote, RangeAnswer } from "../../party/protocol/index.ts";
 import { type FakeExchange, startFakeExchange } from "../fakes/fake-exchange.ts";
 import { type FakeExchangeRest, startFakeExchangeRest } from "../fakes/fake-exchange-rest.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
@@ -141,5 +141,37 @@ describe("an exchange room's long ranges", () => {
     expect(failed.status).toBe(502);
     expect(expectHttpError(failed.body).code).toBe("upstream_error");
     expect(expectHttpError(failed.body).message).toMatch(/^coinbase: .*HTTP 503/);
+  });
+});
+
+describe("an exchange room's quote", () => {
+  it("carries the 52-week range of the exchange's daily candles, widened by the live day", async () => {
+    const client = await WsClient.connect(server.wsUrl("/parties/ticker/BTC-USD"));
+    try {
+      await client.nextOf("snapshot", 5000);
+      await coinbase.waitFor(() => coinbase.subscribers("BTC-USD") === 1, 5000, "subscription");
+      // A trade far above anything in the year: the live day's high is the year's.
+      coinbase.trade("BTC-USD", 2_000_000, 0.1);
+      const frame = await client.next(
+        (d) => {
+          const q = (d as { quote?: Quote | null }).quote;
+          return q?.high52 !== undefined && q.price === 2_000_000;
+        },
+        10_000,
+        "a quote with the 52-week range",
+      );
+      const quote = (frame.data as { quote: Quote }).quote;
+      const today = Math.floor(quote.time / DAY);
+      const year: Candle[] = [];
+      for (let day = today - 364; day < today; day++) {
+        const bar = rest.bar("BTC-USD", DAY, day * DAY);
+        if (bar) year.push(bar);
+      }
+      expect(year.length).toBeGreaterThan(300);
+      expect(quote.high52).toBe(2_000_000);
+      expect(quote.low52).toBe(Math.min(quote.low, ...year.map((c) => c[3])));
+    } finally {
+      await client.close();
+    }
   });
 });

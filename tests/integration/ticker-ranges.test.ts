@@ -8,9 +8,16 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DAY_MS, isTradingDay, weekday } from "../../party/market/sessions/index.ts";
-import type { Candle, RangeAnswer } from "../../party/protocol/index.ts";
+import type { Candle, Quote, RangeAnswer } from "../../party/protocol/index.ts";
 import { RUNTIME, startServers, type TestServer } from "../helpers/server.ts";
-import { expectCandles, expectHttpError, push, type Tick } from "../helpers/ticker-wire.ts";
+import {
+  expectCandles,
+  expectHttpError,
+  getSnapshot,
+  push,
+  type Tick,
+} from "../helpers/ticker-wire.ts";
+import { WsClient } from "../helpers/ws-client.ts";
 
 const TOKEN = "ranges-token";
 const MIN = 60_000;
@@ -167,6 +174,40 @@ describe("a pushed room", () => {
     expect(total).toBe(10);
     expect(Math.max(...year.candles.map((c) => c[2]))).toBe(104);
     expect(Math.min(...year.candles.map((c) => c[3]))).toBe(98);
+    // A day is all it holds: its quote claims no 52-week range.
+    const { quote } = await getSnapshot(server.url, "RANGEPUSH");
+    expect(quote?.price).toBe(101);
+    expect(quote).not.toHaveProperty("high52");
+    expect(quote).not.toHaveProperty("low52");
+  });
+});
+
+describe("a simulated room's quote", () => {
+  it.each([
+    ["MSFT", "a stock on the NYSE calendar"],
+    ["ETH-USD", "a coin"],
+  ])("of %s (%s) carries the 52-week range its 1Y chart shows", async (symbol) => {
+    const { quote } = await getSnapshot(sessions.url, symbol);
+    const { candles } = await answer(sessions, symbol, "1y");
+    const { high52, low52, high, low } = quote as Quote;
+    const highs = (bars: Candle[]) => Math.max(...bars.map((c) => c[2]));
+    const lows = (bars: Candle[]) => Math.min(...bars.map((c) => c[3]));
+    // Bars older than the latest sessions are the same in both; the latest fold their ticks
+    // for the chart, which the quote's range reads at most a minute's swing inside. The chart
+    // starts a few days before the 52 weeks do.
+    const older = candles.slice(5, -6);
+    expect(high52).toBeGreaterThanOrEqual(Math.max(highs(older), high));
+    expect(high52).toBeLessThanOrEqual(Math.max(highs(candles), high));
+    expect(low52).toBeLessThanOrEqual(Math.min(lows(older), low));
+    expect(low52).toBeGreaterThanOrEqual(Math.min(lows(candles), low));
+    // A watchlist row's socket gets it too.
+    const client = await WsClient.connect(sessions.wsUrl(`/parties/ticker/${symbol}?mode=quote`));
+    try {
+      const snapshot = await client.nextOf("snapshot", 5000);
+      expect(snapshot.quote).toMatchObject({ high52, low52 });
+    } finally {
+      await client.close();
+    }
   });
 });
 

@@ -18,6 +18,8 @@ import {
   roomFeedStatus,
 } from "../../market/feed-history.ts";
 import type { ExchangeAdapter, HistoryFetch } from "../../market/providers/types.ts";
+import { type PriceRange, priorYearRange } from "../../market/session-quote.ts";
+import { DAY_MS } from "../../market/sessions/index.ts";
 import {
   bucketStart,
   type ChartRange,
@@ -29,6 +31,8 @@ import type { Advance, PriceSource, SourceSink } from "./sources.ts";
 import { Upstream, type UpstreamStatus } from "./upstream.ts";
 
 const CONNECTING: UpstreamStatus = { status: "connecting", stale: false };
+/** After a failed ask for the 52-week range, the next waits this long, however often it is quoted. */
+const YEAR_RETRY_MS = 10 * 60_000;
 const IDLE: Advance = { kind: "idle" };
 
 /** Where the exchange's endpoints are, and how to reach its REST API. */
@@ -68,6 +72,8 @@ export class ExchangeSource implements PriceSource {
   private historyTo = 0;
   /** Long chart ranges from the REST API; null without a market to ask for. */
   private readonly ranges: RangeCache | null;
+  private year: { day: number; range: PriceRange | null } | null = null;
+  private yearAskedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly adapter: ExchangeAdapter,
@@ -97,6 +103,28 @@ export class ExchangeSource implements PriceSource {
    */
   rangeBars(range: ChartRange): Promise<RangeBars> {
     return this.ranges?.get(range) ?? Promise.resolve(noMarket(this.missingMarket()));
+  }
+
+  /**
+   * From the exchange's daily candles of 1Y (the answer `rangeBars` keeps for the chart), asked
+   * for once a UTC day while the room is quoted: null until the exchange has answered, and the
+   * day before's range until the new day's answer is in. A failed ask waits before the next.
+   */
+  priorYearRange(now: number): PriceRange | null {
+    const day = Math.floor(now / DAY_MS);
+    if (this.year?.day !== day && now - this.yearAskedAt >= YEAR_RETRY_MS) {
+      this.yearAskedAt = now;
+      this.rangeBars("1y").then(
+        (bars) => {
+          if (!bars.ok) return;
+          // A kept answer from before midnight has yesterday unfinished: used, and asked again.
+          const fetched = Math.floor(bars.fetchedAt / DAY_MS);
+          this.year = { day: fetched, range: priorYearRange(false, bars.candles, now) };
+        },
+        () => {},
+      );
+    }
+    return this.year?.range ?? null;
   }
 
   backfill(): null {

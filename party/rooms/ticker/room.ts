@@ -5,7 +5,11 @@
  * which keeps a 50-row watchlist from loading megabytes.
  */
 import { History, sparkline } from "../../market/history.ts";
-import type { SessionQuote } from "../../market/session-quote.ts";
+import {
+  type PriceRange,
+  regularDayFigures,
+  type SessionQuote,
+} from "../../market/session-quote.ts";
 import { marketState, symbolKind } from "../../market/sessions/index.ts";
 import {
   PROTOCOL_VERSION,
@@ -58,28 +62,50 @@ export function roomResumed(source: PriceSource, meta: Meta, now: number): Room 
   return { symbol: meta.symbol, history, source, lastPushed: meta.lastPushed };
 }
 
-/** The session quote, marked stale while the room's feed is quiet or down. */
+/**
+ * The session quote, with the 52-week range where the source has daily history, marked stale
+ * while the room's feed is quiet or down.
+ */
 export function roomQuote(room: Room, now: number): Quote | null {
   const quote = room.history.quote(room.source.volumeDecimals);
   if (!quote) return null;
   const session = room.source.sessionQuote?.(now) ?? null;
   const withSession = session
-    ? onSession(quote, session)
+    ? onSession(quote, session, room, now)
     : { ...quote, session: marketState(symbolKind(room.symbol), now) };
-  return room.source.feedStatus()?.stale ? { ...withSession, stale: true } : withSession;
+  const withYear = onYear(withSession, room.source.priorYearRange?.(now) ?? null);
+  return room.source.feedStatus()?.stale ? { ...withYear, stale: true } : withYear;
+}
+
+/**
+ * The 52-week range: the sessions' before this one, widened by the day range the quote shows,
+ * so that the year's range always holds the day's. Left out without the earlier sessions.
+ */
+export function onYear(quote: Quote, prior: PriceRange | null): Quote {
+  if (prior === null) return quote;
+  return {
+    ...quote,
+    high52: Math.max(prior.high, quote.high),
+    low52: Math.min(prior.low, quote.low),
+  };
 }
 
 /**
  * A quote measured against its trading session: the day's change from the previous regular
- * close (not from the last price before UTC midnight), the market's state, and the regular
- * close that an extended-hours move is measured from.
+ * close (not from the last price before UTC midnight), the market's state, the regular close
+ * that an extended-hours move is measured from, and for a stock the open, range and volume of
+ * its regular session (not of the UTC day, which in winter starts at 19:00 in New York).
  */
-function onSession(quote: Quote, session: SessionQuote): Quote {
+function onSession(quote: Quote, session: SessionQuote, room: Room, now: number): Quote {
   const prevClose = session.prevClose;
   const change = quote.price - prevClose;
   const regularClose = session.session === "pre" ? prevClose : (session.regularClose ?? undefined);
+  const day =
+    session.session === "continuous" ? null : regularDayFigures(room.history.candles, now);
+  const f = 10 ** room.source.volumeDecimals;
   return {
     ...quote,
+    ...(day && { ...day, volume: Math.round(day.volume * f) / f }),
     prevClose,
     // Rounded well below a price's decimals: keeps the value, drops the subtraction's noise.
     change: Number(change.toFixed(10)),

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../../tests/helpers/fake-room.ts";
 import { parseFeeds } from "../../market/feeds.ts";
+import { EXCHANGES } from "../../market/providers/registry.ts";
 import { Simulator } from "../../market/simulator.ts";
 import { LIMITS, type Source } from "../../protocol/index.ts";
+import { ExchangeSource } from "./exchange-source.ts";
 import { chooseSource, createSource, feedSource, type SourceSink } from "./sources.ts";
 
 const START = Date.UTC(2026, 9, 14, 15, 7, 23, 417);
@@ -125,6 +127,87 @@ describe("an exchange as a source", () => {
     });
     expect(source.feedStatus()).toEqual({ status: "connecting", stale: false });
     expect(source.runsWhileWatched).toBe(true);
+  });
+});
+
+describe("an exchange's 52-week range", () => {
+  const DAY = 86_400_000;
+  /** Coinbase's product candles, `[time s, low, high, open, close, volume]`, newest first: a
+   * bar's high and low rise day by day, so the 52 weeks' high is yesterday's, its low the first
+   * day's, and older bars are lower still. */
+  function coinbaseDaily(url: URL): unknown[] {
+    const start = Date.parse(url.searchParams.get("start") ?? "");
+    const end = Date.parse(url.searchParams.get("end") ?? "");
+    const rows: unknown[] = [];
+    for (let t = Math.floor(end / DAY) * DAY; t >= start; t -= DAY) {
+      const n = (t - (Math.floor(START / DAY) - 400) * DAY) / DAY;
+      rows.push([t / 1000, 10 + n / 10, 100 + n, 60, 70, 1]);
+    }
+    return rows;
+  }
+
+  function exchange(answer: (url: URL) => Response) {
+    const clock = new FakeClock(START);
+    const asked: URL[] = [];
+    const fetch = async (raw: string) => {
+      const url = new URL(raw);
+      asked.push(url);
+      return answer(url);
+    };
+    const endpoints = { socket: "ws://127.0.0.1:9", rest: "http://rest.test", fetch };
+    const source = new ExchangeSource(EXCHANGES.coinbase, "BTC-USD", START, endpoints, clock, 8);
+    return { source, clock, asked };
+  }
+
+  /** Lets the answers in flight settle: the next turns of the event loop, a bounded number. */
+  async function settled(until: () => boolean = () => false): Promise<void> {
+    for (let turn = 0; turn < 50 && !until(); turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  it("reads the daily candles before today once, and keeps them for every frame of the day", async () => {
+    const { source, clock, asked } = exchange((url) => Response.json(coinbaseDaily(url)));
+    expect(source.priorYearRange(START)).toBeNull();
+    await settled(() => source.priorYearRange(START) !== null);
+    const daily = asked.filter((u) => u.searchParams.get("granularity") === "86400");
+    expect(daily.length).toBeGreaterThan(0);
+    // Yesterday's high, and the low of the day 364 days ago: not today's, nor older ones.
+    const today = Math.floor(START / DAY);
+    const n = (day: number) => day - (today - 400);
+    expect(source.priorYearRange(START)).toEqual({
+      high: 100 + n(today - 1),
+      low: 10 + n(today - 364) / 10,
+    });
+    const before = asked.length;
+    for (let i = 0; i < 100; i++) source.priorYearRange(START + i * 1000);
+    clock.advance(DAY - (START % DAY) - 1);
+    source.priorYearRange(clock.now());
+    await settled();
+    expect(asked).toHaveLength(before);
+    // A new UTC day asks again.
+    clock.advance(1);
+    source.priorYearRange(clock.now());
+    await settled();
+    expect(asked.length).toBeGreaterThan(before);
+  });
+
+  it("asks no more than once in ten minutes while the exchange fails, however often quoted", async () => {
+    const { source, clock, asked } = exchange(() => new Response("down", { status: 500 }));
+    source.priorYearRange(START);
+    await settled();
+    const once = asked.length;
+    expect(once).toBeGreaterThan(0);
+    for (let i = 0; i < 100; i++) {
+      clock.advance(5000);
+      expect(source.priorYearRange(clock.now())).toBeNull();
+    }
+    await settled();
+    expect(asked).toHaveLength(once);
+    clock.advance(100_000);
+    source.priorYearRange(clock.now());
+    await settled();
+    expect(asked.length).toBeGreaterThan(once);
   });
 });
 

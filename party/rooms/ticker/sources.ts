@@ -9,7 +9,14 @@
 
 import { type FeedsConfig, providerFor } from "../../market/feeds.ts";
 import { EXCHANGES } from "../../market/providers/registry.ts";
-import { type SessionQuote, simulatedSessionQuote } from "../../market/session-quote.ts";
+import {
+  type PriceRange,
+  priorYearRange,
+  type SessionQuote,
+  simulatedSessionQuote,
+} from "../../market/session-quote.ts";
+import { sessionDay } from "../../market/sessions/index.ts";
+import { simulatedDailyCandles } from "../../market/simulated-bars.ts";
 import { Simulator } from "../../market/simulator.ts";
 import {
   type Candle,
@@ -25,6 +32,8 @@ import type { UpstreamStatus } from "./upstream.ts";
 
 /** Idle longer than this, a simulated room rebuilds its day instead of walking every tick. */
 const REBUILD_AFTER_MS = 10 * 60_000;
+/** Days of daily bars a 52-week range reads. */
+const YEAR_DAYS = 365;
 /** Sizes of exchange and pushed trades keep this many decimals in the session volume. */
 const FEED_VOLUME_DECIMALS = 8;
 
@@ -85,6 +94,11 @@ export interface PriceSource {
   feedStatus(): UpstreamStatus | null;
   /** Where `now` stands in the symbol's trading session, for a source that knows. */
   sessionQuote?(now: number): SessionQuote | null;
+  /**
+   * The 52-week high and low of the sessions before `now`'s, for a source with daily history:
+   * the simulator's, or the exchange's (null until it has answered). Pushed rooms have none.
+   */
+  priorYearRange?(now: number): PriceRange | null;
 }
 
 export type SourceOptions = {
@@ -159,12 +173,13 @@ class SimSource implements PriceSource {
   private readonly sim: Simulator;
   private timer: unknown = null;
   private session: { second: number; quote: SessionQuote | null } | null = null;
+  private year: { day: number; range: PriceRange | null } | null = null;
 
   constructor(
-    symbol: string,
+    private readonly symbol: string,
     public cursor: number,
     private readonly clock: Clock,
-    sessions: boolean,
+    private readonly sessions: boolean,
   ) {
     this.sim = new Simulator(symbol, { sessions });
   }
@@ -220,6 +235,21 @@ class SimSource implements PriceSource {
       this.session = { second, quote: simulatedSessionQuote(this.sim, now) };
     }
     return this.session.quote;
+  }
+
+  /**
+   * From the daily bars the 1Y chart shows, computed once a session (a few ms): the last
+   * month's at the depth of their minutes, so that those of the last five sessions are at most
+   * a minute's swing inside the chart's (which folds their ticks), and the others the chart's.
+   */
+  priorYearRange(now: number): PriceRange | null {
+    const day = sessionDay(this.sim.calendar ? "stock" : "crypto", now);
+    if (this.year?.day !== day) {
+      const options = { sessions: this.sessions, exactDays: 0 };
+      const daily = simulatedDailyCandles(this.symbol, day - YEAR_DAYS, now, options);
+      this.year = { day, range: priorYearRange(this.sim.calendar, daily, now) };
+    }
+    return this.year.range;
   }
 
   /** The last day, or for a stock the whole session `now` belongs to (Friday's, on a Saturday). */
