@@ -566,6 +566,32 @@ describe("a viewer's own sort", () => {
     await rita.context.close();
   });
 
+  it("shows an editor every column beside the chart on a wide screen, the year's range included", async () => {
+    const { id, editKey } = await newList("Wide", SYMBOLS);
+    const wes = await person("Wes", { width: 1440, height: 900 });
+    const w = wes.page;
+    await w.goto(`${server.url}/w/${id}#key=${editKey}`);
+    await quotesShown(w, SYMBOLS.length);
+    await w.getByRole("columnheader", { name: /Alerts/ }).waitFor({ timeout: WAIT });
+    for (const name of ["Volume", "Day range", "52-week range", "Market"]) {
+      expect(await w.getByRole("columnheader", { name, exact: true }).isVisible(), name).toBe(true);
+    }
+    // Each row's year holds its day, as the rooms send them.
+    for (const row of await w.locator("tbody.wl-rows tr").all()) {
+      const figures = async (cell: string) =>
+        ((await row.locator(`${cell} .range-text`).textContent()) ?? "")
+          .match(/\d[\d,]*(\.\d+)?/g)
+          ?.map((n) => Number(n.replace(/,/g, ""))) ?? [];
+      await expect.poll(async () => (await figures(".wl-col-52")).length).toBe(2);
+      const [yearLow = 0, yearHigh = 0] = await figures(".wl-col-52");
+      const [dayLow = 0, dayHigh = 0] = await figures(".wl-col-day");
+      expect(yearLow).toBeLessThanOrEqual(dayLow);
+      expect(dayHigh).toBeLessThanOrEqual(yearHigh);
+    }
+    expect(await w.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1440);
+    await wes.context.close();
+  });
+
   it("shows fewer columns on a phone, and still sorts", async () => {
     const { id } = await newList("Phone", SYMBOLS);
     const pia = await person("Pia", { width: 390, height: 844 });
