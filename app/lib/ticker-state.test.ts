@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Quote, Snapshot, Tick, TicksMessage } from "../../party/protocol/index.ts";
+import {
+  parseTickerFrame,
+  type Quote,
+  type Snapshot,
+  type Tick,
+  type TicksMessage,
+} from "../../party/protocol/index.ts";
 import {
   applyFrame,
   decimalsFor,
@@ -7,7 +13,6 @@ import {
   MAX_TICKS,
   markResyncing,
   needsResync,
-  parseServerFrame,
   refuse,
   type TickerState,
 } from "./ticker-state.ts";
@@ -182,11 +187,11 @@ describe("applyFrame", () => {
     expect(back.quote?.stale).toBeUndefined();
     expect(back.feedStatus).toBe("live");
     expect(
-      parseServerFrame(
+      parseTickerFrame(
         JSON.stringify({ type: "status", symbol: "X", status: "live", stale: false }),
       ),
     ).not.toBeNull();
-    expect(parseServerFrame(JSON.stringify({ type: "status", symbol: "X" }))).toBeNull();
+    expect(parseTickerFrame(JSON.stringify({ type: "status", symbol: "X" }))).toBeNull();
   });
 
   it("accepts an empty room (a real feed before its first trade)", () => {
@@ -216,17 +221,17 @@ describe("applyFrame", () => {
   });
 });
 
-describe("parseServerFrame", () => {
+describe("parseTickerFrame", () => {
   it("reads protocol frames", () => {
-    const frame = parseServerFrame(JSON.stringify(ticksFrame(3, [[T0, 1, 1]])));
+    const frame = parseTickerFrame(JSON.stringify(ticksFrame(3, [[T0, 1, 1]])));
     expect(frame?.type).toBe("ticks");
   });
 
   it("drops what is not a frame", () => {
-    expect(parseServerFrame("not json")).toBeNull();
-    expect(parseServerFrame("[1,2]")).toBeNull();
-    expect(parseServerFrame('{"type":"ticks","seq":"x","ticks":[]}')).toBeNull();
-    expect(parseServerFrame('{"type":"future-thing"}')).toBeNull();
+    expect(parseTickerFrame("not json")).toBeNull();
+    expect(parseTickerFrame("[1,2]")).toBeNull();
+    expect(parseTickerFrame('{"type":"ticks","seq":"x","ticks":[]}')).toBeNull();
+    expect(parseTickerFrame('{"type":"future-thing"}')).toBeNull();
   });
 });
 
@@ -312,13 +317,13 @@ describe("a gap in seq", () => {
 
 describe("the protocol version of the first frame", () => {
   it("reads a snapshot of this version and flags any other", () => {
-    expect(parseServerFrame(JSON.stringify(snapshot(1, [[T0, 1, 1]])))?.type).toBe("snapshot");
-    expect(parseServerFrame(JSON.stringify({ ...snapshot(1, []), v: 2 }))).toEqual({
+    expect(parseTickerFrame(JSON.stringify(snapshot(1, [[T0, 1, 1]])))?.type).toBe("snapshot");
+    expect(parseTickerFrame(JSON.stringify({ ...snapshot(1, []), v: 2 }))).toEqual({
       type: "unknown-version",
       v: 2,
     });
     // A newer shape need not have the fields this app reads: the version alone decides.
-    expect(parseServerFrame('{"type":"snapshot","v":"2.0","state":{}}')).toEqual({
+    expect(parseTickerFrame('{"type":"snapshot","v":"2.0","state":{}}')).toEqual({
       type: "unknown-version",
       v: "2.0",
     });
@@ -326,6 +331,6 @@ describe("the protocol version of the first frame", () => {
 
   it("drops a snapshot without any version as malformed", () => {
     const { v: _, ...unversioned } = snapshot(1, [[T0, 1, 1]]);
-    expect(parseServerFrame(JSON.stringify(unversioned))).toBeNull();
+    expect(parseTickerFrame(JSON.stringify(unversioned))).toBeNull();
   });
 });

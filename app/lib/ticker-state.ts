@@ -7,14 +7,12 @@ import {
   type Candle,
   type ErrorCode,
   LIMITS,
-  PROTOCOL_VERSION,
   type Quote,
   type Snapshot,
   type Source,
   type Tick,
   type TickerServerMessage,
 } from "../../party/protocol/index.ts";
-import { readFrame, type UnknownVersion, unknownVersion } from "./read-frame.ts";
 import { foldTicks, TICK_WINDOW, trimCandles } from "./timeframes.ts";
 
 /**
@@ -76,57 +74,6 @@ export function initialTickerState(symbol: string): TickerState {
     resyncing: false,
     lastError: null,
   };
-}
-
-/**
- * Reads one frame. The server is trusted, but a frame that is not what the protocol says is
- * dropped here rather than breaking a render later.
- */
-export function parseServerFrame(text: string): TickerServerMessage | UnknownVersion | null {
-  const frame = readFrame(text);
-  if (frame === null) return null;
-  switch (frame.type) {
-    case "snapshot":
-      // A snapshot of a version this app does not know cannot be read field by field.
-      return (
-        unknownVersion(frame) ??
-        (frame.v === PROTOCOL_VERSION &&
-        typeof frame.seq === "number" &&
-        Array.isArray(frame.candles) &&
-        Array.isArray(frame.ticks) &&
-        (frame.quote === null || isQuote(frame.quote))
-          ? (frame as TickerServerMessage)
-          : null)
-      );
-    case "ticks":
-      return typeof frame.seq === "number" && Array.isArray(frame.ticks) && isQuote(frame.quote)
-        ? (frame as TickerServerMessage)
-        : null;
-    case "quote":
-      return typeof frame.seq === "number" && isQuote(frame.quote)
-        ? (frame as TickerServerMessage)
-        : null;
-    case "error":
-      return typeof frame.message === "string" ? (frame as TickerServerMessage) : null;
-    case "pong":
-      return frame as TickerServerMessage;
-    case "status":
-      return typeof frame.status === "string" && typeof frame.stale === "boolean"
-        ? (frame as TickerServerMessage)
-        : null;
-    default:
-      // Additive protocol changes may bring new types: ignore them.
-      return null;
-  }
-}
-
-function isQuote(value: unknown): value is Quote {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Quote).price === "number" &&
-    typeof (value as Quote).time === "number"
-  );
 }
 
 /** Applies one frame. Returns the same object when the frame changes nothing. */

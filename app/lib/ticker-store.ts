@@ -5,14 +5,17 @@
  * notification, one render and one chart update.
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
-import type { TickerMode, TickerServerMessage } from "../../party/protocol/index.ts";
+import {
+  parseTickerFrame,
+  type TickerMode,
+  type TickerServerMessage,
+} from "../../party/protocol/index.ts";
 import { markOutdated } from "./app-version.ts";
 import { onNextFrame } from "./frame-batch.ts";
 import {
   applyFrame,
   initialTickerState,
   markResyncing,
-  parseServerFrame,
   refuse,
   type TickerState,
 } from "./ticker-state.ts";
@@ -40,7 +43,7 @@ function createTickerStore(symbol: string): TickerStore {
   return {
     ...store,
     receive(text) {
-      const frame = parseServerFrame(text);
+      const frame = parseTickerFrame(text);
       if (frame === null) return;
       if (frame.type === "unknown-version") {
         markOutdated();

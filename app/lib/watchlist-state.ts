@@ -20,6 +20,7 @@ import {
   type WatchlistServerMessage,
   type WatchlistView,
 } from "../../party/protocol/index.ts";
+import { readFrame, type UnknownVersion, unknownVersion } from "../../party/protocol/read-frame.ts";
 import {
   applyCrosshairs,
   type CrosshairsState,
@@ -38,7 +39,6 @@ import {
 } from "./collab-drawings.ts";
 import { mergeEvents } from "./list-activity.ts";
 import { type Firing, rememberFiring } from "./list-alerts.ts";
-import { readFrame, type UnknownVersion, unknownVersion } from "./read-frame.ts";
 
 /** An edit as sent: every one carries a `ref`, which the server echoes to settle it. */
 export type SentEdit = WatchlistEdit & { ref: string };

@@ -273,6 +273,28 @@ describe("a relay with no client left", () => {
   });
 });
 
+describe("a relay's link to its room", () => {
+  it("drops a frame that is not what the protocol says, and its clients carry on", async () => {
+    const { world, direct, relays } = await audience("RELAYM", 1);
+    const [relayed] = relays as [Client];
+    const frames = [
+      "{not json",
+      "[]",
+      '{"type":"snapshot","v":1,"seq":3}',
+      '{"type":"ticks","seq":"7","ticks":[]}',
+      '{"type":"ticks","seq":7,"ticks":[[1,2,3]]}',
+      '{"type":"status","status":7}',
+    ];
+    for (const text of frames) linkOf(world).conn.send(text);
+    await world.settle();
+    expect(world.read(relayed)).toEqual([]);
+    expect(world.shard(0).now.core.counts.gaps).toBe(0);
+    // The next ticks reach the relay's client as they reach the room's, with no gap.
+    await world.pushSeenBy([...direct, relayed], 3);
+    expect(relayed.ticks.map((t) => t[0])).toEqual(direct[0]?.ticks.map((t) => t[0]));
+  });
+});
+
 describe("a relay's client sending frames", () => {
   it("gets the same answers as in the room: errors, pongs, and a close for a flood", async () => {
     const { world, direct, relays } = await audience("RELAYI", 1);

@@ -16,8 +16,8 @@ import {
   CLOSE_POLICY,
   ErrorCode,
   LIMITS,
+  parseTickerFrame,
   type Quote,
-  type TickerServerMessage,
 } from "../../protocol/index.ts";
 import { FRESH_WINDOW, type FrameWindow } from "../../rate-limit.ts";
 import { clientKey, clientTag } from "../edge-headers.ts";
@@ -191,12 +191,9 @@ export class RelayCore {
 
   private onFrame(text: string): void {
     this.counts.linkFrames++;
-    let msg: TickerServerMessage;
-    try {
-      msg = JSON.parse(text) as TickerServerMessage;
-    } catch {
-      return;
-    }
+    // The room is trusted, but a frame that is not what the protocol says changes nothing here.
+    const msg = parseTickerFrame(text);
+    if (msg === null) return;
     if (msg.type === "snapshot") {
       this.attempt = 0;
       this.awaiting = false;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseServerFrame } from "../../../app/lib/ticker-state.ts";
 import { FakeClock } from "../../../tests/helpers/fake-room.ts";
 import { MAX_WINDOW_MS, MIN_WINDOW_MS } from "../../market/fanout.ts";
 import type {
@@ -10,6 +9,7 @@ import type {
   TickerServerMessage,
   TicksMessage,
 } from "../../protocol/index.ts";
+import { parseTickerFrame } from "../../protocol/index.ts";
 import { CATCH_UP_FRAME_LIMIT, Fanout, SNAPSHOT_CACHE_MS } from "./fanout.ts";
 
 const START = Date.UTC(2026, 9, 14, 15, 0, 0);
@@ -19,7 +19,7 @@ class Socket {
   constructor(private readonly clock: FakeClock) {}
   send(text: string): void {
     // Read as the app reads it: a frame a client could not read fails the test here.
-    const frame = parseServerFrame(text);
+    const frame = parseTickerFrame(text);
     if (frame === null || frame.type === "unknown-version") {
       throw new Error(`the fan-out sent a frame a client cannot read: ${text}`);
     }

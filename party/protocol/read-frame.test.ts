@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PROTOCOL_VERSION } from "../../party/protocol/index.ts";
+import { PROTOCOL_VERSION } from "./limits.ts";
 import { readFrame, unknownVersion } from "./read-frame.ts";
 
 describe("readFrame", () => {
