@@ -15,7 +15,7 @@
  * Crypto, and a stock simulated around the clock, is `"continuous"`: its session is the UTC day,
  * `prevClose` the last price before UTC midnight, and it has no extended move.
  */
-import type { Candle, Tick } from "../protocol/index.ts";
+import { type Candle, findCandle, type Tick } from "../protocol/index.ts";
 import { roundSignificant } from "./quote.ts";
 import {
   DAY_MS,
@@ -176,16 +176,10 @@ export function regularDayFigures(candles: readonly Candle[], now: number): DayF
   if (hours && now < hours.open) hours = regularSession(newYorkDay(previousRegularClose(now)));
   const first = candles[0];
   if (!hours || !first || first[0] > hours.open) return null;
-  // The first candle of the session: candles are in time order, a day holds at most 1,440.
-  let lo = 0;
-  let hi = candles.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((candles[mid] as Candle)[0] < hours.open) lo = mid + 1;
-    else hi = mid;
-  }
+  // The session's first candle, or where it would be: the open is a whole minute.
+  const at = findCandle(candles, hours.open);
   let figures: DayFigures | null = null;
-  for (let i = lo; i < candles.length; i++) {
+  for (let i = at < 0 ? ~at : at; i < candles.length; i++) {
     const c = candles[i] as Candle;
     if (c[0] >= hours.close) break;
     if (figures === null) figures = { open: c[1], high: c[2], low: c[3], volume: c[5] };
@@ -212,7 +206,7 @@ export function priorYearRange(
   daily: readonly Candle[],
   now: number,
 ): PriceRange | null {
-  const current = (calendar ? sessionDay("stock", now) : Math.floor(now / DAY_MS)) * DAY_MS;
+  const current = sessionDay(calendar ? "stock" : "crypto", now) * DAY_MS;
   return fiftyTwoWeekRange(
     daily.filter((c) => c[0] < current),
     now,

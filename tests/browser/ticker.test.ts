@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, percentile, screenshotPath } from "../helpers/browser.ts";
+import { launchBrowser, percentile, rangeFigures, screenshotPath } from "../helpers/browser.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -65,8 +65,7 @@ async function tickToScreen(page: Page, ms: number): Promise<number[]> {
 async function rangeOf(page: Page, label: string): Promise<[number, number]> {
   const figures = page.locator(".quote-header .stat", { hasText: label }).locator(".range-text");
   await figures.waitFor({ timeout: 5000 });
-  const text = (await figures.textContent()) ?? "";
-  const [low, high] = (text.match(/\d[\d,]*\.\d+/g) ?? []).map((n) => Number(n.replace(/,/g, "")));
+  const [low, high] = await rangeFigures(figures);
   return [low ?? Number.NaN, high ?? Number.NaN];
 }
 

@@ -6,7 +6,13 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, percentile, recordTraffic, screenshotPath } from "../helpers/browser.ts";
+import {
+  launchBrowser,
+  percentile,
+  rangeFigures,
+  recordTraffic,
+  screenshotPath,
+} from "../helpers/browser.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -578,10 +584,7 @@ describe("a viewer's own sort", () => {
     }
     // Each row's year holds its day, as the rooms send them.
     for (const row of await w.locator("tbody.wl-rows tr").all()) {
-      const figures = async (cell: string) =>
-        ((await row.locator(`${cell} .range-text`).textContent()) ?? "")
-          .match(/\d[\d,]*(\.\d+)?/g)
-          ?.map((n) => Number(n.replace(/,/g, ""))) ?? [];
+      const figures = (cell: string) => rangeFigures(row.locator(`${cell} .range-text`));
       await expect.poll(async () => (await figures(".wl-col-52")).length).toBe(2);
       const [yearLow = 0, yearHigh = 0] = await figures(".wl-col-52");
       const [dayLow = 0, dayHigh = 0] = await figures(".wl-col-day");

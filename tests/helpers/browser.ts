@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { ROOT } from "../../scripts/settings.ts";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -88,4 +88,10 @@ export function recordTraffic(page: Page): Traffic {
     });
   });
   return traffic;
+}
+
+/** The figures a range (`.range-text`: low to high) shows, as numbers, in order. */
+export async function rangeFigures(range: Locator): Promise<number[]> {
+  const text = (await range.textContent()) ?? "";
+  return (text.match(/\d[\d,]*(\.\d+)?/g) ?? []).map((n) => Number(n.replace(/,/g, "")));
 }

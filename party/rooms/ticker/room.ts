@@ -11,6 +11,7 @@ import {
   type SessionQuote,
 } from "../../market/session-quote.ts";
 import { marketState, symbolKind } from "../../market/sessions/index.ts";
+import { round } from "../../market/simulator.ts";
 import {
   PROTOCOL_VERSION,
   type Quote,
@@ -102,10 +103,9 @@ function onSession(quote: Quote, session: SessionQuote, room: Room, now: number)
   const regularClose = session.session === "pre" ? prevClose : (session.regularClose ?? undefined);
   const day =
     session.session === "continuous" ? null : regularDayFigures(room.history.candles, now);
-  const f = 10 ** room.source.volumeDecimals;
   return {
     ...quote,
-    ...(day && { ...day, volume: Math.round(day.volume * f) / f }),
+    ...(day && { ...day, volume: round(day.volume, room.source.volumeDecimals) }),
     prevClose,
     // Rounded well below a price's decimals: keeps the value, drops the subtraction's noise.
     change: Number(change.toFixed(10)),
